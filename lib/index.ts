@@ -1,17 +1,2 @@
-// The protocol's types and errors
-export type {
-  Application,
-  Body,
-  BodyChunks,
-  ByteString,
-  Environ,
-  ErrorStream,
-  FileLike,
-  FileWrapperFactory,
-  HeaderList,
-  InputStream,
-  Middleware,
-  StartResponse,
-  Write,
-} from './protocol/types.js';
-export { ClientDisconnected, ImproperlyConfigured, ProtocolError, TsgiError } from './protocol/errors.js';
+// The protocol: types, errors, compose(), Headers and wsgiref's utilities
+export * from './protocol/index.js';

@@ -1,0 +1,157 @@
+/**
+ * `Headers` edits a response's `HeaderList` in place: ordered, case-insensitive
+ * and multi-valued, like wsgiref's `Headers`. It wraps the array it is given
+ * rather than copying it, so a middleware can edit the list it will pass on
+ * to `startResponse()` and the caller sees every change.
+ *
+ * @example
+ * const list: HeaderList = [['Content-Type', 'text/plain']];
+ * const headers = new Headers(list);
+ * headers.add('Content-Disposition', 'attachment', { filename: 'bud.gif' });
+ * // list now ends with ['Content-Disposition', 'attachment; filename="bud.gif"']
+ */
+import { inspect } from 'node:util';
+import { describeValue } from './describe-value.js';
+import { checkHeaderName, checkHeaderValue } from './header-syntax.js';
+import type { HeaderList } from './types.js';
+
+/** Parameters for `Headers.add()`: `null` gives a bare parameter (`; inline`). */
+export type HeaderParams = Record<string, string | null>;
+
+/** RFC 9110 §5.6.4 quoted-string: a backslash escapes `\` and `"`. */
+function quote(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+export class Headers implements Iterable<[name: string, value: string]> {
+  readonly #list: HeaderList;
+
+  /** Wraps `list` (not a copy); without it, a new empty list. */
+  constructor(list: HeaderList = []) {
+    if (!Array.isArray(list)) {
+      throw new TypeError(`new Headers() expects an array of [name, value] pairs; got ${describeValue(list)}.`);
+    }
+    this.#list = list;
+  }
+
+  /** The number of headers, counting each value of a repeated one. */
+  get size(): number {
+    return this.#list.length;
+  }
+
+  /** The first value of `name`, or `undefined`. */
+  get(name: string): string | undefined {
+    const key = name.toLowerCase();
+    return this.#list.find(([header]) => header.toLowerCase() === key)?.[1];
+  }
+
+  /** Every value of `name`, in order; empty when it is absent. */
+  getAll(name: string): string[] {
+    const key = name.toLowerCase();
+    return this.#list.filter(([header]) => header.toLowerCase() === key).map(([, value]) => value);
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Replaces every value of `name` with one, appended at the end. */
+  set(name: string, value: string): this {
+    checkHeaderName(name);
+    checkHeaderValue(name, value);
+    this.delete(name);
+    this.#list.push([name, value]);
+    return this;
+  }
+
+  /**
+   * Appends a header, with parameters as in `Content-Disposition`:
+   * `_` in a parameter name becomes `-`, a `null` parameter is bare, and
+   * other values are always quoted. A `null` value sends only the parameters.
+   */
+  add(name: string, value: string | null, params: HeaderParams = {}): this {
+    checkHeaderName(name);
+    const parts: string[] = [];
+    if (value !== null) {
+      checkHeaderValue(name, value);
+      parts.push(value);
+    }
+    const entries = Object.entries(params);
+    for (const [key, param] of entries) {
+      const paramName = key.replaceAll('_', '-');
+      checkHeaderName(paramName);
+      if (param !== null && typeof param !== 'string') {
+        throw new TypeError(
+          `Header ${describeValue(name)} parameter ${describeValue(paramName)} must be a string or null; got ${describeValue(param)}.`,
+        );
+      }
+      parts.push(param === null ? paramName : `${paramName}=${quote(param)}`);
+    }
+    const joined = parts.join('; ');
+    // A parameter value may itself hold a forbidden character.
+    if (entries.length > 0) checkHeaderValue(name, joined);
+    this.#list.push([name, joined]);
+    return this;
+  }
+
+  /** Removes every value of `name`; true if there was one. Never throws. */
+  delete(name: string): boolean {
+    const key = typeof name === 'string' ? name.toLowerCase() : undefined;
+    let kept = 0;
+    for (const entry of this.#list) {
+      if (entry[0].toLowerCase() !== key) this.#list[kept++] = entry;
+    }
+    const removed = kept < this.#list.length;
+    this.#list.length = kept;
+    return removed;
+  }
+
+  /** The first value of `name`; if absent, adds `value` and returns it. */
+  setDefault(name: string, value: string): string {
+    const existing = this.get(name);
+    if (existing !== undefined) return existing;
+    this.add(name, value);
+    return value;
+  }
+
+  /** Header names in order, repeats included. */
+  keys(): string[] {
+    return this.#list.map(([name]) => name);
+  }
+
+  /** Header values in order. */
+  values(): string[] {
+    return this.#list.map(([, value]) => value);
+  }
+
+  /** A copy of the `[name, value]` pairs, so editing it leaves the headers alone. */
+  entries(): Array<[name: string, value: string]> {
+    return this.#list.map(([name, value]) => [name, value]);
+  }
+
+  [Symbol.iterator](): Iterator<[name: string, value: string]> {
+    return this.entries()[Symbol.iterator]();
+  }
+
+  /** The wrapped array itself, ready for `startResponse()`. */
+  toList(): HeaderList {
+    return this.#list;
+  }
+
+  /** The HTTP/1.1 header block: `Name: value\r\n` per header, then `\r\n`. */
+  toString(): string {
+    return this.#list.map(([name, value]) => `${name}: ${value}\r\n`).join('') + '\r\n';
+  }
+
+  toJSON(): Array<[name: string, value: string]> {
+    return this.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Headers';
+  }
+
+  [inspect.custom](_depth: number, options: object): string {
+    return `Headers ${inspect(this.entries(), options)}`;
+  }
+}
