@@ -1,0 +1,42 @@
+/**
+ * One benchmark server, run in a child process by run.ts:
+ * `node dist/bench/hello-server.js bare|tsgi`. Both answer every request
+ * with the same 11-byte `hello world` as text/plain with a Content-Length;
+ * tsgi's Server header is turned off so both send the same headers.
+ * The child reports its port over IPC and exits when the parent disconnects.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Application } from '../lib/protocol/types.js';
+import { makeServer } from '../lib/server/index.js';
+
+const BODY = Buffer.from('hello world');
+
+/** The application tsgi serves: status, one header, a one-chunk array body. */
+const helloApp: Application = (_environ, startResponse) => {
+  startResponse('200 OK', [['Content-Type', 'text/plain']]);
+  return [BODY];
+};
+
+async function startBare(): Promise<number> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': BODY.length });
+    res.end(BODY);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function startTsgi(): Promise<number> {
+  const server = await makeServer('127.0.0.1', 0, helloApp, { log: false, serverSoftware: '' });
+  return server.port;
+}
+
+const kind = process.argv[2];
+if (kind !== 'bare' && kind !== 'tsgi') {
+  console.error(`hello-server: the argument must be 'bare' or 'tsgi'; got ${String(kind)}.`);
+  process.exit(2);
+}
+const port = kind === 'bare' ? await startBare() : await startTsgi();
+process.send?.({ port });
+process.on('disconnect', () => process.exit(0));

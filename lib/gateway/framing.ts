@@ -1,0 +1,67 @@
+/**
+ * How a response is delimited on the wire, and the head that goes with it
+ * (RFC 9112 §6.3, PEP 3333 "Handling the Content-Length Header").
+ *
+ * - 1xx, 204 and 304 responses never have a body (RFC 9110 §6.4.1), and
+ *   neither does a response to HEAD: framing `none`.
+ * - 1xx and 204 must not carry `Content-Length` (RFC 9110 §8.6); the gateway
+ *   drops one the application set. A 304's is kept: it describes the
+ *   representation, as it does for HEAD.
+ * - Otherwise an application's `Content-Length` is used as it is; else a
+ *   length the gateway knows (an array body, or no data at all) is sent;
+ *   else HTTP/1.1 gets chunked coding and older clients a close-delimited body.
+ */
+import type { HeaderList } from '../protocol/types.js';
+import { httpDate } from './date-header.js';
+import type { ResponseState } from './start-response.js';
+import type { Framing, ResponseHead } from './types.js';
+
+/** What the head depends on besides the stored response. */
+export interface HeadContext {
+  method: string;
+  protocol: string;
+  /** `Server` header value; `''` adds none. */
+  serverSoftware: string;
+  /** The body length when the gateway knows it before sending (an array body, or an empty response). */
+  knownLength: number | undefined;
+}
+
+/** The head for the stored (and valid) response. */
+export function buildHead(state: ResponseState, context: HeadContext): ResponseHead {
+  const code = state.code;
+  const headers: HeaderList = state.headers.slice();
+  let framing: Framing;
+  if (code < 200 || code === 204) {
+    if (state.declaredLength !== undefined) removeContentLength(headers);
+    framing = NONE;
+  } else if (code === 304) {
+    framing = NONE;
+  } else if (state.declaredLength !== undefined) {
+    framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: state.declaredLength };
+  } else if (context.knownLength !== undefined) {
+    headers.push(['Content-Length', String(context.knownLength)]);
+    framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: context.knownLength };
+  } else if (context.method === 'HEAD') {
+    framing = NONE;
+  } else {
+    framing = isHttp10OrOlder(context.protocol) ? CLOSE : CHUNKED;
+  }
+  if (!state.hasDate) headers.push(['Date', httpDate()]);
+  if (!state.hasServer && context.serverSoftware !== '') headers.push(['Server', context.serverSoftware]);
+  return { status: code, statusLine: state.status!, headers, framing };
+}
+
+const NONE: Framing = Object.freeze({ kind: 'none' });
+const CLOSE: Framing = Object.freeze({ kind: 'close' });
+const CHUNKED: Framing = Object.freeze({ kind: 'chunked' });
+
+/** Chunked coding needs HTTP/1.1 (RFC 9112 §7); `HTTP/1.0` and `HTTP/0.9` get a close-delimited body. */
+function isHttp10OrOlder(protocol: string): boolean {
+  return protocol === 'HTTP/1.0' || protocol === 'HTTP/0.9';
+}
+
+function removeContentLength(headers: HeaderList): void {
+  for (let i = headers.length - 1; i >= 0; i--) {
+    if (headers[i]![0].toLowerCase() === 'content-length') headers.splice(i, 1);
+  }
+}

@@ -1,0 +1,434 @@
+/**
+ * Runs one application for one request: builds the environ, calls the
+ * application, iterates its body into the sink with backpressure, and always
+ * calls `close()` (PEP 3333 "Specification Details"; wsgiref's BaseHandler).
+ *
+ * Failures never escape: before the head is sent the client gets a plain 500
+ * and the traceback goes to `tsgi.errors`; after, the sink is aborted so the
+ * client sees a truncated response rather than a wrong one. A client that
+ * goes away (`sink.signal`) stops the iteration at the next chunk boundary,
+ * and nothing is logged: that is not an application error.
+ *
+ * The hello-world path (an array body, a sink that writes synchronously)
+ * runs without awaiting anything, so the gateway costs one Promise.
+ */
+import { describeValue } from '../protocol/describe-value.js';
+import { ClientDisconnected, ProtocolError } from '../protocol/errors.js';
+import type { Application, StartResponse, Write } from '../protocol/types.js';
+import { buildEnviron } from './environ.js';
+import { ERROR_BODY, errorHead, logError } from './error-response.js';
+import { buildHead } from './framing.js';
+import { ResponseState } from './start-response.js';
+import type { GatewayOptions, GatewayRequest, ResponseSink } from './types.js';
+
+/**
+ * Runs `app` for `request` and writes the response to `sink`. Never rejects;
+ * resolves once the response is finished (ended or aborted) and the body's
+ * `close()` has been called.
+ */
+export function runGateway(
+  app: Application,
+  request: GatewayRequest,
+  sink: ResponseSink,
+  options: GatewayOptions,
+): Promise<void> {
+  return new Exchange(request, sink, options).run(app);
+}
+
+const DISCONNECTED = Symbol('disconnected');
+const RESOLVED: Promise<void> = Promise.resolve();
+const ignore = (): void => {};
+
+type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
+
+class Exchange {
+  readonly #request: GatewayRequest;
+  readonly #sink: ResponseSink;
+  readonly #options: GatewayOptions;
+  readonly #state = new ResponseState();
+  /** Body bytes handed to the sink. */
+  #sent = 0;
+  /** The most bytes the framing allows (a Content-Length), once the head is out. */
+  #limit = Infinity;
+  /** The body length known before sending: an array body without write(). */
+  #knownLength: number | undefined;
+  /** The framing is `none`: body bytes are dropped and iteration ends. */
+  #discard = false;
+  /** Stop pulling chunks at the next boundary (Content-Length reached, no body allowed). */
+  #stop = false;
+  #usedWrite = false;
+  /** The error logged when the body overran its Content-Length. */
+  #overflow: ProtocolError | undefined;
+  /** Ended, aborted or given up: nothing more is sent. */
+  #finished = false;
+  #iterator: AnyIterator | undefined;
+  /** The iterator was neither exhausted nor failed: `return()` it when done. */
+  #iteratorOpen = false;
+  /** An async `next()` is still pending (we stopped waiting for it on disconnect). */
+  #nextPending = false;
+  #disconnected: Promise<typeof DISCONNECTED> | undefined;
+  #stopListening: (() => void) | undefined;
+
+  constructor(request: GatewayRequest, sink: ResponseSink, options: GatewayOptions) {
+    this.#request = request;
+    this.#sink = sink;
+    this.#options = options;
+  }
+
+  async run(app: Application): Promise<void> {
+    let body: unknown;
+    try {
+      const hooks = this.#sink.sendContinue ? { sendContinue: this.#sendContinue } : undefined;
+      const environ = buildEnviron(this.#request, this.#options, hooks);
+      body = app(environ, this.startResponse);
+      if (isThenable(body)) body = await body;
+    } catch (error) {
+      await this.#fail(error);
+      this.#done();
+      return;
+    }
+    try {
+      const sending = this.#send(body);
+      if (sending !== undefined) await sending;
+    } catch (error) {
+      await this.#fail(error);
+    }
+    this.#finished = true;
+    await this.#close(body);
+    this.#done();
+  }
+
+  readonly startResponse: StartResponse = (status, headers, excInfo) => {
+    this.#state.start(status, headers, excInfo);
+    return this.write;
+  };
+
+  /** PEP 3333 `write()`: the data goes out before the body's, as if yielded. */
+  readonly write: Write = (chunk) => {
+    if (this.#finished || this.#sink.signal.aborted) return this.#lateWrite(chunk);
+    if (!(chunk instanceof Uint8Array)) {
+      const advice = typeof chunk === 'string' ? ' Encode text first, e.g. write(Buffer.from(text)).' : '';
+      throw new ProtocolError(`write() chunk must be a Uint8Array; got ${describeValue(chunk)}.${advice}`);
+    }
+    this.#usedWrite = true;
+    if (this.#overflow) return rejected(this.#overflow);
+    const pending = this.#deliver(chunk, 'write()');
+    // PEP 3333: a write() past Content-Length should raise.
+    if (this.#overflow) return rejected(this.#overflow);
+    if (pending === undefined) return RESOLVED;
+    return this.#untilDisconnect(pending).then((outcome) => {
+      if (outcome === DISCONNECTED) throw disconnectedError();
+    });
+  };
+
+  #lateWrite(chunk: unknown): Promise<void> {
+    if (this.#sink.signal.aborted) return rejected(disconnectedError());
+    const error = new ProtocolError(
+      `write() was called after the response finished; got ${describeValue(chunk)}. ` +
+        "The data was dropped: write only before the application's body ends.",
+    );
+    this.#log('Protocol error', error);
+    return rejected(error);
+  }
+
+  /** `100 Continue`, only while it can still precede the response (RFC 9110 §10.1.1). */
+  readonly #sendContinue = (): void => {
+    if (!this.#state.headersSent && !this.#finished && !this.#sink.signal.aborted) this.#sink.sendContinue?.();
+  };
+
+  /** Starts iterating the body; returns a Promise only when something had to be awaited. */
+  #send(body: unknown): void | Promise<void> {
+    if (Array.isArray(body)) {
+      if (!this.#usedWrite) this.#knownLength = arrayLength(body);
+      return this.#sendSync(body[Symbol.iterator]());
+    }
+    checkBody(body);
+    if (this.#sink.signal.aborted) return;
+    if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+      return this.#sendAsync((body as AsyncIterable<unknown>)[Symbol.asyncIterator]());
+    }
+    return this.#sendSync((body as Iterable<unknown>)[Symbol.iterator]());
+  }
+
+  #sendSync(iterator: Iterator<unknown>): void | Promise<void> {
+    this.#iterator = iterator;
+    this.#iteratorOpen = true;
+    for (;;) {
+      if (this.#stop || this.#sink.signal.aborted) return this.#finish();
+      let step: IteratorResult<unknown>;
+      try {
+        step = iterator.next();
+      } catch (error) {
+        this.#iteratorOpen = false;
+        throw error;
+      }
+      if (step.done) {
+        this.#iteratorOpen = false;
+        return this.#finish();
+      }
+      const pending = this.#deliver(checkChunk(step.value), 'body');
+      if (pending !== undefined) return this.#resumeSync(iterator, pending);
+    }
+  }
+
+  /** The slow half of `#sendSync`: wait for the sink, then carry on synchronously. */
+  async #resumeSync(iterator: Iterator<unknown>, pending: Promise<void>): Promise<void> {
+    if ((await this.#untilDisconnect(pending)) === DISCONNECTED) return;
+    const rest = this.#sendSync(iterator);
+    if (rest !== undefined) await rest;
+  }
+
+  async #sendAsync(iterator: AsyncIterator<unknown>): Promise<void> {
+    this.#iterator = iterator;
+    this.#iteratorOpen = true;
+    for (;;) {
+      if (this.#stop || this.#sink.signal.aborted) return this.#finish();
+      let step: IteratorResult<unknown> | typeof DISCONNECTED;
+      try {
+        step = await this.#untilDisconnect(iterator.next());
+      } catch (error) {
+        this.#iteratorOpen = false;
+        throw error;
+      }
+      if (step === DISCONNECTED) {
+        this.#nextPending = true;
+        return;
+      }
+      if (step.done) {
+        this.#iteratorOpen = false;
+        return this.#finish();
+      }
+      const pending = this.#deliver(checkChunk(step.value), 'body');
+      if (pending !== undefined && (await this.#untilDisconnect(pending)) === DISCONNECTED) return;
+    }
+  }
+
+  /** Sends one chunk (the head first, if it is still pending), within the Content-Length. */
+  #deliver(chunk: Uint8Array, from: 'body' | 'write()'): void | Promise<void> {
+    if (chunk.length === 0) return;
+    const state = this.#state;
+    if (!state.headersSent) {
+      if (state.status === undefined) {
+        throw new ProtocolError(
+          `The ${from === 'body' ? 'body yielded' : 'application wrote'} ${chunk.length} bytes before startResponse() was called. ` +
+            'Call startResponse(status, headers) before returning the body or during its first iteration.',
+        );
+      }
+      this.#sendHead();
+    }
+    if (this.#discard) {
+      this.#stop = true;
+      return;
+    }
+    let piece = chunk;
+    const room = this.#limit - this.#sent;
+    if (chunk.length > room) {
+      piece = chunk.subarray(0, room);
+      this.#stop = true;
+      this.#overflow = new ProtocolError(
+        `The application sent more than its Content-Length of ${this.#limit} bytes: ${from} gave ${chunk.length} bytes after ${this.#sent}. ` +
+          'The response was cut at the Content-Length; send exactly that many bytes, or leave the header out.',
+      );
+      this.#log('Protocol error', this.#overflow);
+      if (piece.length === 0) return;
+    }
+    this.#sent += piece.length;
+    return this.#sink.write(piece);
+  }
+
+  #sendHead(): void {
+    const state = this.#state;
+    if (state.invalid) throw state.invalid;
+    const head = buildHead(state, {
+      method: this.#request.method,
+      protocol: this.#request.protocol,
+      serverSoftware: this.#options.serverSoftware,
+      knownLength: this.#knownLength,
+    });
+    this.#sink.start(head);
+    state.headersSent = true;
+    if (head.framing.kind === 'length') this.#limit = head.framing.length;
+    else if (head.framing.kind === 'none') this.#discard = true;
+  }
+
+  /** The body is exhausted (or no longer wanted): complete the response. */
+  #finish(): void | Promise<void> {
+    if (this.#sink.signal.aborted) return;
+    const state = this.#state;
+    if (!state.headersSent) {
+      if (state.status === undefined) {
+        throw new ProtocolError(
+          "The application's body ended without startResponse() having been called. " +
+            'Call startResponse(status, headers) before returning the body or during its first iteration.',
+        );
+      }
+      // Nothing was sent, so the length is known: 0 (wsgiref's finish_content).
+      this.#knownLength = 0;
+      this.#sendHead();
+    }
+    this.#finished = true;
+    if (this.#sent < this.#limit) {
+      // PEP 3333: fewer bytes than Content-Length: the client must be able to tell.
+      const error = new ProtocolError(
+        `The application declared Content-Length: ${this.#limit} but sent ${this.#sent} bytes. ` +
+          'The response was aborted so the client can tell it is incomplete; send exactly that many bytes, or leave the header out.',
+      );
+      this.#log('Protocol error', error);
+      this.#sink.abort(error);
+      return;
+    }
+    const ending = this.#sink.end();
+    if (ending !== undefined) return this.#untilDisconnect(ending).then(ignore);
+  }
+
+  /** Handles any failure: a 500 before the head went out, an aborted response after. */
+  async #fail(error: unknown): Promise<void> {
+    const finished = this.#finished;
+    this.#finished = true;
+    if (this.#sink.signal.aborted) return;
+    if (error instanceof ClientDisconnected) {
+      if (!finished) this.#abort(error);
+      return;
+    }
+    // The application re-threw what write() told it about the overflow: that was logged,
+    // and the response itself is complete.
+    const overflowed = error === this.#overflow;
+    if (!overflowed) this.#log('Application error', error);
+    if (finished) return;
+    try {
+      if (this.#state.headersSent && !overflowed) {
+        this.#abort(error);
+        return;
+      }
+      if (!overflowed) {
+        this.#sink.start(errorHead(this.#request.method, this.#options.serverSoftware));
+        this.#state.headersSent = true;
+        if (this.#request.method !== 'HEAD') await this.#whenReady(this.#sink.write(ERROR_BODY));
+      }
+      await this.#whenReady(this.#sink.end());
+    } catch (sinkError) {
+      if (this.#sink.signal.aborted || sinkError instanceof ClientDisconnected) return;
+      this.#log('Error sending the response', sinkError);
+      this.#abort(sinkError);
+    }
+  }
+
+  #abort(reason: unknown): void {
+    try {
+      this.#sink.abort(reason);
+    } catch (error) {
+      this.#log('Error aborting the response', error);
+    }
+  }
+
+  /** PEP 3333: `close()` exactly once, after `return()` on an iterator we stopped early. */
+  async #close(body: unknown): Promise<void> {
+    const iterator = this.#iterator;
+    if (iterator !== undefined && this.#iteratorOpen && typeof iterator.return === 'function') {
+      this.#iteratorOpen = false;
+      try {
+        const returned = iterator.return();
+        // A pending next() would hold return() back until it settles, maybe forever.
+        if (this.#nextPending) Promise.resolve(returned).then(ignore, ignore);
+        else if (isThenable(returned)) await returned;
+      } catch (error) {
+        this.#logUnlessDisconnect('Error in the body iterator return()', error);
+      }
+    }
+    const close = (body as { close?: unknown } | null | undefined)?.close;
+    if (typeof close !== 'function') return;
+    try {
+      const closed: unknown = close.call(body);
+      if (isThenable(closed)) await closed;
+    } catch (error) {
+      this.#logUnlessDisconnect('Error in the body close()', error);
+    }
+  }
+
+  /** Resolves with what `promise` gives, or with DISCONNECTED if the client goes away first. */
+  #untilDisconnect<T>(promise: PromiseLike<T>): Promise<T | typeof DISCONNECTED> {
+    const signal = this.#sink.signal;
+    if (signal.aborted) {
+      Promise.resolve(promise).then(ignore, ignore);
+      return Promise.resolve(DISCONNECTED);
+    }
+    this.#disconnected ??= new Promise((resolve) => {
+      const onAbort = (): void => resolve(DISCONNECTED);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#stopListening = () => signal.removeEventListener('abort', onAbort);
+    });
+    // race() subscribes to `promise`, so a rejection after we stopped waiting is handled.
+    return Promise.race([promise, this.#disconnected]);
+  }
+
+  /** Waits for a sink call that returned a Promise, unless the client leaves first. */
+  async #whenReady(result: void | Promise<void>): Promise<void> {
+    if (result !== undefined) await this.#untilDisconnect(result);
+  }
+
+  #done(): void {
+    this.#finished = true;
+    this.#stopListening?.();
+  }
+
+  #logUnlessDisconnect(what: string, error: unknown): void {
+    if (!(error instanceof ClientDisconnected)) this.#log(what, error);
+  }
+
+  #log(what: string, error: unknown): void {
+    logError(this.#options.errors, what, this.#request.method, this.#request.target, error);
+  }
+}
+
+/** Rejects a body that is not an (async) iterable, naming what it was. */
+function checkBody(body: unknown): void {
+  if (typeof body === 'string') {
+    throw new ProtocolError(
+      'The application returned a string; it must return an iterable of Uint8Array chunks. Return [Buffer.from(text)] instead.',
+    );
+  }
+  if (body instanceof Uint8Array) {
+    throw new ProtocolError(
+      'The application returned a Uint8Array; it must return an iterable of chunks. Return [chunk] instead.',
+    );
+  }
+  const object = body as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
+  if (typeof object?.[Symbol.asyncIterator] !== 'function' && typeof object?.[Symbol.iterator] !== 'function') {
+    throw new ProtocolError(
+      `The application returned ${describeValue(body)}; it must return an iterable or async iterable of Uint8Array chunks, ` +
+        "e.g. [Buffer.from('hello')].",
+    );
+  }
+}
+
+function checkChunk(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  const advice = typeof chunk === 'string' ? ' Encode text first, e.g. yield Buffer.from(text).' : '';
+  throw new ProtocolError(`The body yielded ${describeValue(chunk)}; chunks must be Uint8Array.${advice}`);
+}
+
+/** The total of an array body's chunks; undefined when one is not a Uint8Array (iteration will report it). */
+function arrayLength(body: unknown[]): number | undefined {
+  let total = 0;
+  for (let i = 0; i < body.length; i++) {
+    const chunk = body[i];
+    if (!(chunk instanceof Uint8Array)) return undefined;
+    total += chunk.length;
+  }
+  return total;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
+}
+
+/** A rejected Promise that does not count as unhandled: write() callers may not await. */
+function rejected(error: unknown): Promise<never> {
+  const promise = Promise.reject(error);
+  promise.catch(ignore);
+  return promise;
+}
+
+function disconnectedError(): ClientDisconnected {
+  return new ClientDisconnected('The client disconnected; write() cannot send any more data.');
+}

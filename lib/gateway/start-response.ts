@@ -1,0 +1,164 @@
+/**
+ * The response side of one request as a pure state machine: what
+ * `startResponse()` stored, whether it was valid, and whether the head has
+ * gone out. No I/O here; `run-gateway.ts` drives it and talks to the sink.
+ *
+ * PEP 3333 rules it carries:
+ * - `startResponse` stores the status and headers; it never sends them.
+ * - It checks them when called, *after* storing them, so an application
+ *   whose call failed can only call again with `excInfo` ("start_response").
+ * - A second call needs `excInfo`. Before the head is sent it replaces the
+ *   stored response; after, it re-throws `excInfo` (the application's own
+ *   error) so the application stops.
+ */
+import { describeValue } from '../protocol/describe-value.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { checkHeaderName, checkHeaderValue } from '../protocol/header-syntax.js';
+import { isHopByHop } from '../protocol/hop-by-hop.js';
+import { parseStatus } from '../protocol/status-line.js';
+import type { HeaderList } from '../protocol/types.js';
+
+const DIGITS = /^\d+$/;
+
+/** The stored response of one request. */
+export class ResponseState {
+  /** The status as given, e.g. `404 Not Found`; undefined until `startResponse` is called. */
+  status: string | undefined;
+  /** The numeric code of a valid status. */
+  code = 0;
+  /** The headers as given (the application's array, never mutated). */
+  headers: HeaderList = [];
+  /** The application's `Content-Length`, when it set a valid one. */
+  declaredLength: number | undefined;
+  /** Whether the application set these itself (the gateway adds them otherwise). */
+  hasDate = false;
+  hasServer = false;
+  /** Why the stored status or headers cannot be sent; thrown again when the head would go out. */
+  invalid: ProtocolError | undefined;
+  /** Set once the head went to the sink: the status can no longer change. */
+  headersSent = false;
+
+  /**
+   * `startResponse(status, headers, excInfo?)` without the returned `write`.
+   * `excInfo` of `undefined` or `null` means "not given".
+   */
+  start(status: unknown, headers: unknown, excInfo?: unknown): void {
+    if (excInfo !== undefined && excInfo !== null) {
+      // PEP 3333: "if exc_info is provided, and the HTTP headers have already been
+      // sent, start_response must raise an error, and should re-raise using the exc_info".
+      if (this.headersSent) throw excInfo;
+    } else if (this.status !== undefined) {
+      throw new ProtocolError(
+        `startResponse() was called a second time without excInfo; got ${describeValue(status)} after ${describeValue(this.status)}. ` +
+          'Call it once, or pass the caught error as the third argument to replace a response that has not been sent.',
+      );
+    }
+    this.status = typeof status === 'string' ? status : String(status);
+    this.headers = Array.isArray(headers) ? (headers as HeaderList) : [];
+    this.declaredLength = undefined;
+    this.hasDate = false;
+    this.hasServer = false;
+    this.invalid = undefined;
+    try {
+      this.code = checkStatus(status);
+      this.#checkHeaders(headers);
+    } catch (error) {
+      this.invalid = error as ProtocolError;
+      throw error;
+    }
+  }
+
+  #checkHeaders(headers: unknown): void {
+    if (!Array.isArray(headers)) {
+      throw new ProtocolError(
+        `startResponse() headers must be an array of [name, value] pairs; got ${describeValue(headers)}. ` +
+          "Pass e.g. [['Content-Type', 'text/plain']].",
+      );
+    }
+    for (let i = 0; i < headers.length; i++) {
+      const pair: unknown = headers[i];
+      if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+        throw new ProtocolError(
+          `startResponse() headers[${i}] must be a [name, value] pair of strings; got ${describePair(pair)}. ` +
+            "Write each header like ['Content-Type', 'text/plain'], converting numbers with String().",
+        );
+      }
+      const name: string = pair[0];
+      const value: string = pair[1];
+      try {
+        checkHeaderName(name);
+        checkHeaderValue(name, value);
+      } catch (error) {
+        throw new ProtocolError(`startResponse() headers[${i}] is invalid: ${(error as Error).message}`, { cause: error });
+      }
+      this.#noteHeader(name, value);
+    }
+  }
+
+  #noteHeader(name: string, value: string): void {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') {
+      if (this.declaredLength !== undefined) {
+        throw new ProtocolError(
+          `startResponse() header 'Content-Length' must appear once; got ${describeValue(String(this.declaredLength))} and ${describeValue(value)}. ` +
+            'Send a single Content-Length.',
+        );
+      }
+      const length = Number(value);
+      if (!DIGITS.test(value) || !Number.isSafeInteger(length)) {
+        throw new ProtocolError(
+          `startResponse() header 'Content-Length' must be a non-negative integer; got ${describeValue(value)}. ` +
+            'Give the body length in bytes, or leave the header out.',
+        );
+      }
+      this.declaredLength = length;
+    } else if (lower === 'date') {
+      this.hasDate = true;
+    } else if (lower === 'server') {
+      this.hasServer = true;
+    } else if (lower === 'status') {
+      throw new ProtocolError(
+        `startResponse() headers must not contain 'Status' (a CGI convention); got ${describeValue(`${name}: ${value}`)}. ` +
+          'Pass the status as the first argument.',
+      );
+    } else if (isHopByHop(lower)) {
+      // PEP 3333 "Other HTTP Features": hop-by-hop headers are a fatal error.
+      throw new ProtocolError(
+        `startResponse() headers must not contain hop-by-hop headers; got ${describeValue(`${name}: ${value}`)}. ` +
+          'Remove it: the server manages the connection and the transfer coding.',
+      );
+    }
+  }
+}
+
+/** The numeric code of a valid status, or a ProtocolError saying what is wrong with it. */
+export function checkStatus(status: unknown): number {
+  if (typeof status === 'string') {
+    const parsed = parseStatus(status);
+    if (parsed) return parsed.code;
+  }
+  throw new ProtocolError(statusProblem(status));
+}
+
+function statusProblem(status: unknown): string {
+  const got = describeValue(status);
+  if (typeof status !== 'string') {
+    return `startResponse() status must be a string like '200 OK'; got ${got}. Pass the code and the reason phrase as one string.`;
+  }
+  if (!/^[1-9]\d\d/.test(status)) {
+    return `startResponse() status must start with a 3-digit code from 100 to 999; got ${got}. Write it like '404 Not Found'.`;
+  }
+  if (status.charCodeAt(3) !== 0x20) {
+    return `startResponse() status must be "NNN Reason"; got ${got}. Put one space between the code and the reason.`;
+  }
+  // RFC 9112 §4: reason-phrase = *( HTAB / SP / VCHAR / obs-text ).
+  if (/[^\x00-\xff]/.test(status)) {
+    return `startResponse() status must be a byte string (code units 0–255); got ${got}. Keep the reason phrase ASCII.`;
+  }
+  return `startResponse() status must not contain control characters; got ${got}. Remove CR, LF and other control characters.`;
+}
+
+function describePair(pair: unknown): string {
+  if (!Array.isArray(pair)) return describeValue(pair);
+  return `[${pair.map((item) => describeValue(item)).join(', ')}]`;
+}

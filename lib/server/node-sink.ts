@@ -1,0 +1,116 @@
+/**
+ * The gateway's `ResponseSink` over node's `ServerResponse`. The gateway
+ * decides the framing; this sink only tells node about it, and node writes
+ * the bytes (status line, headers, chunking).
+ */
+import type { ServerResponse } from 'node:http';
+import type { ResponseHead, ResponseSink } from '../gateway/types.js';
+import { ClientDisconnected } from '../protocol/errors.js';
+
+/** What the sink needs to know about its server when the head goes out. */
+export interface SinkServerState {
+  /** True once `close()` was called: responses then end their connection. */
+  readonly closing: boolean;
+  /** Told about each response that ends while the server is closing, so its connection can go. */
+  endedWhileClosing(res: ServerResponse): void;
+}
+
+export class NodeSink implements ResponseSink {
+  /** The status code sent, `0` until `start()`; for the access log. */
+  status = 0;
+  /** Body bytes handed to node; for the access log. */
+  bytesSent = 0;
+  /**
+   * Present only for a request that carried `Expect: 100-continue` and came
+   * through node's 'checkContinue' event, so `100 Continue` goes out only
+   * when the application reads `tsgi.input` (RFC 9110 §10.1.1).
+   */
+  declare sendContinue?: () => void;
+
+  readonly #res: ServerResponse;
+  readonly #server: SinkServerState;
+  #controller: AbortController | undefined;
+
+  constructor(res: ServerResponse, server: SinkServerState, expectsContinue: boolean) {
+    this.#res = res;
+    this.#server = server;
+    if (expectsContinue) this.sendContinue = () => res.writeContinue();
+  }
+
+  /**
+   * Aborted when the connection closes before the response finished: the
+   * client went away, or the sink was aborted. Created on first use so a
+   * request that never asks for it pays nothing.
+   */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      const res = this.#res;
+      if (res.destroyed) {
+        if (!res.writableFinished) controller.abort(disconnected());
+      } else {
+        res.once('close', () => {
+          if (!res.writableFinished) controller.abort(disconnected());
+        });
+      }
+    }
+    return this.#controller.signal;
+  }
+
+  start(head: ResponseHead): void {
+    const res = this.#res;
+    this.status = head.status;
+    // The gateway adds Date itself (cached per second), so node must not.
+    res.sendDate = false;
+    if (head.framing.kind === 'close') {
+      // Delimit the body by closing the connection (RFC 9112 §6.3 rule 8).
+      // Without this node would chunk for an HTTP/1.0 client sending `TE: chunked`.
+      res.useChunkedEncodingByDefault = false;
+      res.shouldKeepAlive = false;
+    }
+    // While the server shuts down, every response ends its connection
+    // (`Connection: close`) so close() does not wait on keep-alive sockets.
+    if (this.#server.closing) res.shouldKeepAlive = false;
+    // With no header set before, node hands this array straight to its
+    // serializer: no per-header object is built. 'chunked' needs nothing
+    // more: with no Content-Length node chunks an HTTP/1.1 response itself;
+    // 'none' (HEAD, 1xx, 204, 304) node recognises from the method and status.
+    res.writeHead(head.status, head.statusLine.slice(4), head.headers);
+  }
+
+  write(chunk: Uint8Array): void | Promise<void> {
+    this.bytesSent += chunk.byteLength;
+    if (this.#res.write(chunk)) return;
+    return this.#drained();
+  }
+
+  end(): void {
+    this.#res.end();
+    if (this.#server.closing) this.#server.endedWhileClosing(this.#res);
+  }
+
+  /** Destroys the connection, so a chunked response never gets its last chunk. */
+  abort(_reason: unknown): void {
+    this.#res.destroy();
+  }
+
+  /** Resolves on 'drain', or on 'close' when the client went away meanwhile. */
+  #drained(): Promise<void> {
+    const res = this.#res;
+    if (res.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+}
+
+function disconnected(): ClientDisconnected {
+  return new ClientDisconnected('The client closed the connection before the response was complete.');
+}

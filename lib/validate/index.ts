@@ -1,0 +1,3 @@
+// The validator: docs/SPEC.md, executable
+export { validate } from './validate.js';
+export type { ValidateOptions, ValidatedApplication } from './validate.js';
