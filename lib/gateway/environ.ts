@@ -80,10 +80,10 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
 
   if (authority !== undefined) environ.HTTP_HOST = authority;
   const host = environ.HTTP_HOST;
-  const parsed = typeof host === 'string' ? HOST_AND_PORT.exec(host) : null;
+  const parsed = typeof host === 'string' ? parseHost(host) : undefined;
   if (parsed) {
-    environ.SERVER_NAME = parsed[1]!;
-    environ.SERVER_PORT = parsed[2] || defaultPort(authority === undefined ? urlScheme : authorityScheme);
+    environ.SERVER_NAME = parsed.name;
+    environ.SERVER_PORT = parsed.port || defaultPort(authority === undefined ? urlScheme : authorityScheme);
   } else {
     // No Host (HTTP/1.0), an empty one, or one that is not host[:port]: the local address.
     environ.SERVER_NAME = urlHost(request.serverName);
@@ -105,18 +105,33 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
 /** Maps request headers to `HTTP_*` (and the two CGI exceptions) in place. */
 function addHeaders(environ: Environ, rawHeaders: readonly string[]): void {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
+    const key = environKey(rawHeaders[i]!);
+    if (key === null) continue;
     const value = rawHeaders[i + 1]!;
-    if (name.includes('_')) continue;
-    const upper = name.toUpperCase();
-    let key: string;
-    if (upper === 'CONTENT-TYPE') key = 'CONTENT_TYPE';
-    else if (upper === 'CONTENT-LENGTH') key = 'CONTENT_LENGTH';
-    else key = 'HTTP_' + upper.replaceAll('-', '_');
     const previous = environ[key];
     if (previous === undefined) environ[key] = value;
     else environ[key] = `${previous as string}${key === 'HTTP_COOKIE' ? '; ' : ','}${value}`;
   }
+}
+
+// Clients send the same few header names in the same spellings over and over;
+// remembering their keys keeps string building off the per-request path.
+const KEY_CACHE_LIMIT = 512;
+const keyCache = new Map<string, string | null>();
+
+/** The environ key of a header name, or null for a name that is dropped. */
+function environKey(name: string): string | null {
+  let key = keyCache.get(name);
+  if (key !== undefined) return key;
+  if (name.includes('_')) key = null;
+  else {
+    const upper = name.toUpperCase();
+    if (upper === 'CONTENT-TYPE') key = 'CONTENT_TYPE';
+    else if (upper === 'CONTENT-LENGTH') key = 'CONTENT_LENGTH';
+    else key = 'HTTP_' + upper.replaceAll('-', '_');
+  }
+  if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(name, key);
+  return key;
 }
 
 /** How `tsgi.input` ends: at CONTENT_LENGTH, or with the (de-chunked) body. */
@@ -181,6 +196,19 @@ function hexDigit(code: number): number {
   if (code >= 0x41 && code <= 0x46) return code - 0x37;
   if (code >= 0x61 && code <= 0x66) return code - 0x57;
   return -1;
+}
+
+// Nearly every request on a server names the same host: remember the last one.
+let lastHost = '';
+let lastParsed: { name: string; port: string } | undefined;
+
+/** `host[:port]` (IPv6 in brackets) split in two; undefined when it is not that. */
+function parseHost(host: string): { name: string; port: string } | undefined {
+  if (host === lastHost) return lastParsed;
+  const match = HOST_AND_PORT.exec(host);
+  lastHost = host;
+  lastParsed = match ? { name: match[1]!, port: match[2] ?? '' } : undefined;
+  return lastParsed;
 }
 
 function defaultPort(scheme: string): string {

@@ -92,6 +92,7 @@ export class MemorySink implements ResponseSink {
   }
 
   start(head: ResponseHead): void {
+    if (this.signal.aborted) return;
     if (this.head !== undefined) throw new Error('MemorySink: start() was called twice.');
     this.head = head;
   }
@@ -126,7 +127,7 @@ export class MemorySink implements ResponseSink {
     this.abortReason = reason;
   }
 
-  /** The client goes away: `signal` aborts and later writes are dropped. */
+  /** The client goes away: `signal` aborts, and later `start()`, `write()` and `end()` calls are dropped. */
   disconnect(): void {
     this.#controller.abort(new ClientDisconnected('The client disconnected.'));
   }

@@ -66,7 +66,8 @@ class Exchange {
   #iteratorOpen = false;
   /** An async `next()` is still pending (we stopped waiting for it on disconnect). */
   #nextPending = false;
-  #disconnected: Promise<typeof DISCONNECTED> | undefined;
+  /** Waits to end early if the client leaves (see #untilDisconnect). */
+  readonly #waiters = new Set<() => void>();
   #stopListening: (() => void) | undefined;
 
   constructor(request: GatewayRequest, sink: ResponseSink, options: GatewayOptions) {
@@ -77,18 +78,22 @@ class Exchange {
 
   async run(app: Application): Promise<void> {
     let body: unknown;
+    let settledLate = false;
     try {
-      const hooks = this.#sink.sendContinue ? { sendContinue: this.#sendContinue } : undefined;
+      const hooks = this.#sink.sendContinue ? { sendContinue: () => this.#sendContinue() } : undefined;
       const environ = buildEnviron(this.#request, this.#options, hooks);
       body = app(environ, this.startResponse);
-      if (isThenable(body)) body = await body;
+      if (isThenable(body)) {
+        body = await body;
+        settledLate = true;
+      }
     } catch (error) {
       await this.#fail(error);
       this.#done();
       return;
     }
     try {
-      const sending = this.#send(body);
+      const sending = this.#send(body, settledLate);
       if (sending !== undefined) await sending;
     } catch (error) {
       await this.#fail(error);
@@ -132,29 +137,39 @@ class Exchange {
   }
 
   /** `100 Continue`, only while it can still precede the response (RFC 9110 §10.1.1). */
-  readonly #sendContinue = (): void => {
+  #sendContinue(): void {
     if (!this.#state.headersSent && !this.#finished && !this.#sink.signal.aborted) this.#sink.sendContinue?.();
-  };
+  }
 
-  /** Starts iterating the body; returns a Promise only when something had to be awaited. */
-  #send(body: unknown): void | Promise<void> {
+  /**
+   * Starts iterating the body; returns a Promise only when something had to be awaited.
+   * `settledLate`: the application returned a Promise, so the client may have left meanwhile.
+   */
+  #send(body: unknown, settledLate: boolean): void | Promise<void> {
     if (Array.isArray(body)) {
       if (!this.#usedWrite) this.#knownLength = arrayLength(body);
-      return this.#sendSync(body[Symbol.iterator]());
+      return this.#sendSync(body[Symbol.iterator](), settledLate);
     }
     checkBody(body);
     if (this.#sink.signal.aborted) return;
     if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
       return this.#sendAsync((body as AsyncIterable<unknown>)[Symbol.asyncIterator]());
     }
-    return this.#sendSync((body as Iterable<unknown>)[Symbol.iterator]());
+    return this.#sendSync((body as Iterable<unknown>)[Symbol.iterator](), false);
   }
 
-  #sendSync(iterator: Iterator<unknown>): void | Promise<void> {
+  /**
+   * `askClient`: check `sink.signal` before the first chunk too. Otherwise it is
+   * checked from the second chunk on: reading it can cost the front-end an
+   * AbortController, which a response sent in one go never needs.
+   */
+  #sendSync(iterator: Iterator<unknown>, askClient: boolean): void | Promise<void> {
     this.#iterator = iterator;
     this.#iteratorOpen = true;
     for (;;) {
-      if (this.#stop || this.#sink.signal.aborted) return this.#finish();
+      if (this.#stop) return this.#finish();
+      if (askClient && this.#sink.signal.aborted) return;
+      askClient = true;
       let step: IteratorResult<unknown>;
       try {
         step = iterator.next();
@@ -174,7 +189,7 @@ class Exchange {
   /** The slow half of `#sendSync`: wait for the sink, then carry on synchronously. */
   async #resumeSync(iterator: Iterator<unknown>, pending: Promise<void>): Promise<void> {
     if ((await this.#untilDisconnect(pending)) === DISCONNECTED) return;
-    const rest = this.#sendSync(iterator);
+    const rest = this.#sendSync(iterator, true);
     if (rest !== undefined) await rest;
   }
 
@@ -182,7 +197,8 @@ class Exchange {
     this.#iterator = iterator;
     this.#iteratorOpen = true;
     for (;;) {
-      if (this.#stop || this.#sink.signal.aborted) return this.#finish();
+      if (this.#stop) return this.#finish();
+      if (this.#sink.signal.aborted) return;
       let step: IteratorResult<unknown> | typeof DISCONNECTED;
       try {
         step = await this.#untilDisconnect(iterator.next());
@@ -253,7 +269,6 @@ class Exchange {
 
   /** The body is exhausted (or no longer wanted): complete the response. */
   #finish(): void | Promise<void> {
-    if (this.#sink.signal.aborted) return;
     const state = this.#state;
     if (!state.headersSent) {
       if (state.status === undefined) {
@@ -267,7 +282,7 @@ class Exchange {
       this.#sendHead();
     }
     this.#finished = true;
-    if (this.#sent < this.#limit) {
+    if (this.#limit !== Infinity && this.#sent < this.#limit) {
       // PEP 3333: fewer bytes than Content-Length: the client must be able to tell.
       const error = new ProtocolError(
         `The application declared Content-Length: ${this.#limit} but sent ${this.#sent} bytes. ` +
@@ -352,13 +367,30 @@ class Exchange {
       Promise.resolve(promise).then(ignore, ignore);
       return Promise.resolve(DISCONNECTED);
     }
-    this.#disconnected ??= new Promise((resolve) => {
-      const onAbort = (): void => resolve(DISCONNECTED);
+    if (this.#stopListening === undefined) {
+      const onAbort = (): void => {
+        for (const wake of this.#waiters) wake();
+        this.#waiters.clear();
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       this.#stopListening = () => signal.removeEventListener('abort', onAbort);
+    }
+    // Not Promise.race() with one long-lived "disconnected" promise: every race would
+    // leave a reaction on it holding its chunk, and a long stream would keep them all.
+    return new Promise<T | typeof DISCONNECTED>((resolve, reject) => {
+      const wake = (): void => resolve(DISCONNECTED);
+      this.#waiters.add(wake);
+      promise.then(
+        (value) => {
+          this.#waiters.delete(wake);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#waiters.delete(wake);
+          reject(error);
+        },
+      );
     });
-    // race() subscribes to `promise`, so a rejection after we stopped waiting is handled.
-    return Promise.race([promise, this.#disconnected]);
   }
 
   /** Waits for a sink call that returned a Promise, unless the client leaves first. */

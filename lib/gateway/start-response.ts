@@ -85,60 +85,87 @@ export class ResponseState {
       }
       const name: string = pair[0];
       const value: string = pair[1];
+      const kind = KNOWN_NAMES.get(name) ?? classifyName(name, value, i);
       try {
-        checkHeaderName(name);
         checkHeaderValue(name, value);
       } catch (error) {
         throw new ProtocolError(`startResponse() headers[${i}] is invalid: ${(error as Error).message}`, { cause: error });
       }
-      this.#noteHeader(name, value);
+      if (kind === 'content-length') this.#noteContentLength(value);
+      else if (kind === 'date') this.hasDate = true;
+      else if (kind === 'server') this.hasServer = true;
     }
   }
 
-  #noteHeader(name: string, value: string): void {
-    const lower = name.toLowerCase();
-    if (lower === 'content-length') {
-      if (this.declaredLength !== undefined) {
-        throw new ProtocolError(
-          `startResponse() header 'Content-Length' must appear once; got ${describeValue(String(this.declaredLength))} and ${describeValue(value)}. ` +
-            'Send a single Content-Length.',
-        );
-      }
-      const length = Number(value);
-      if (!DIGITS.test(value) || !Number.isSafeInteger(length)) {
-        throw new ProtocolError(
-          `startResponse() header 'Content-Length' must be a non-negative integer; got ${describeValue(value)}. ` +
-            'Give the body length in bytes, or leave the header out.',
-        );
-      }
-      this.declaredLength = length;
-    } else if (lower === 'date') {
-      this.hasDate = true;
-    } else if (lower === 'server') {
-      this.hasServer = true;
-    } else if (lower === 'status') {
+  #noteContentLength(value: string): void {
+    if (this.declaredLength !== undefined) {
       throw new ProtocolError(
-        `startResponse() headers must not contain 'Status' (a CGI convention); got ${describeValue(`${name}: ${value}`)}. ` +
-          'Pass the status as the first argument.',
-      );
-    } else if (isHopByHop(lower)) {
-      // PEP 3333 "Other HTTP Features": hop-by-hop headers are a fatal error.
-      throw new ProtocolError(
-        `startResponse() headers must not contain hop-by-hop headers; got ${describeValue(`${name}: ${value}`)}. ` +
-          'Remove it: the server manages the connection and the transfer coding.',
+        `startResponse() header 'Content-Length' must appear once; got ${describeValue(String(this.declaredLength))} and ${describeValue(value)}. ` +
+          'Send a single Content-Length.',
       );
     }
+    const length = Number(value);
+    if (!DIGITS.test(value) || !Number.isSafeInteger(length)) {
+      throw new ProtocolError(
+        `startResponse() header 'Content-Length' must be a non-negative integer; got ${describeValue(value)}. ` +
+          'Give the body length in bytes, or leave the header out.',
+      );
+    }
+    this.declaredLength = length;
   }
+}
+
+/** What the gateway needs to know about a header name it accepted. */
+type NameKind = 'content-length' | 'date' | 'server' | 'other';
+
+// Applications send the same header names on every response; a name checked once
+// need not be checked again. Only names that passed are kept, and only so many.
+const NAME_CACHE_LIMIT = 512;
+const KNOWN_NAMES = new Map<string, NameKind>();
+
+/** Checks a header name not seen before (the value is for messages), and remembers it. */
+function classifyName(name: string, value: string, index: number): NameKind {
+  try {
+    checkHeaderName(name);
+  } catch (error) {
+    throw new ProtocolError(`startResponse() headers[${index}] is invalid: ${(error as Error).message}`, { cause: error });
+  }
+  const lower = name.toLowerCase();
+  if (lower === 'status') {
+    throw new ProtocolError(
+      `startResponse() headers must not contain 'Status' (a CGI convention); got ${describeValue(`${name}: ${value}`)}. ` +
+        'Pass the status as the first argument.',
+    );
+  }
+  if (isHopByHop(lower)) {
+    // PEP 3333 "Other HTTP Features": hop-by-hop headers are a fatal error.
+    throw new ProtocolError(
+      `startResponse() headers must not contain hop-by-hop headers; got ${describeValue(`${name}: ${value}`)}. ` +
+        'Remove it: the server manages the connection and the transfer coding.',
+    );
+  }
+  const kind: NameKind = lower === 'content-length' || lower === 'date' || lower === 'server' ? lower : 'other';
+  if (KNOWN_NAMES.size < NAME_CACHE_LIMIT) KNOWN_NAMES.set(name, kind);
+  return kind;
 }
 
 /** The numeric code of a valid status, or a ProtocolError saying what is wrong with it. */
 export function checkStatus(status: unknown): number {
   if (typeof status === 'string') {
+    const known = KNOWN_STATUSES.get(status);
+    if (known !== undefined) return known;
     const parsed = parseStatus(status);
-    if (parsed) return parsed.code;
+    if (parsed) {
+      if (KNOWN_STATUSES.size < STATUS_CACHE_LIMIT) KNOWN_STATUSES.set(status, parsed.code);
+      return parsed.code;
+    }
   }
   throw new ProtocolError(statusProblem(status));
 }
+
+// Statuses are nearly always string constants: remember the valid ones.
+const STATUS_CACHE_LIMIT = 256;
+const KNOWN_STATUSES = new Map<string, number>();
 
 function statusProblem(status: unknown): string {
   const got = describeValue(status);

@@ -70,6 +70,14 @@ export interface ResponseSink {
   abort(reason: unknown): void;
   /** Aborted when the client goes away; the gateway stops iterating then. */
   readonly signal: AbortSignal;
+  /**
+   * `true` once the client has gone away: the same state as `signal.aborted`,
+   * offered by sinks whose signal is costly to create (node's AbortController
+   * costs about as much as the rest of a hello-world request, so the node
+   * front-end creates it only when asked). Read this to check; use `signal`
+   * only to wait.
+   */
+  readonly aborted?: boolean;
   /** Sends `100 Continue`; present when the request carried `Expect: 100-continue`. */
   sendContinue?(): void;
 }

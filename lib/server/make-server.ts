@@ -169,7 +169,7 @@ class DevServer implements TsgiServer {
 
   serveForever(): Promise<void> {
     this.#oneAtATime = false;
-    for (const pending of this.#held.splice(0)) this.#serve(pending.req, pending.res, pending.expectsContinue);
+    for (const pending of this.#held.splice(0)) void this.#serve(pending.req, pending.res, pending.expectsContinue);
     return this.#closed;
   }
 

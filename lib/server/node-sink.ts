@@ -30,6 +30,7 @@ export class NodeSink implements ResponseSink {
   readonly #res: ServerResponse;
   readonly #server: SinkServerState;
   #controller: AbortController | undefined;
+  #closeDelimited = false;
 
   constructor(res: ServerResponse, server: SinkServerState, expectsContinue: boolean) {
     this.#res = res;
@@ -58,6 +59,15 @@ export class NodeSink implements ResponseSink {
     return this.#controller.signal;
   }
 
+  /**
+   * The cheap check behind `signal`: the connection closed (or the sink
+   * aborted it) before the response finished. No AbortController is built.
+   */
+  get aborted(): boolean {
+    const res = this.#res;
+    return res.destroyed && !res.writableFinished;
+  }
+
   start(head: ResponseHead): void {
     const res = this.#res;
     this.status = head.status;
@@ -68,6 +78,7 @@ export class NodeSink implements ResponseSink {
       // Without this node would chunk for an HTTP/1.0 client sending `TE: chunked`.
       res.useChunkedEncodingByDefault = false;
       res.shouldKeepAlive = false;
+      this.#closeDelimited = true;
     }
     // While the server shuts down, every response ends its connection
     // (`Connection: close`) so close() does not wait on keep-alive sockets.
@@ -90,9 +101,26 @@ export class NodeSink implements ResponseSink {
     if (this.#server.closing) this.#server.endedWhileClosing(this.#res);
   }
 
-  /** Destroys the connection, so a chunked response never gets its last chunk. */
+  /**
+   * Ends the connection early so the client can tell the response is
+   * incomplete: a chunked one lacks its last chunk, a sized one its last
+   * bytes. A close-delimited body (HTTP/1.0) would look complete after a
+   * normal close, so that connection is reset instead.
+   */
   abort(_reason: unknown): void {
-    this.#res.destroy();
+    const res = this.#res;
+    const socket = res.socket;
+    if (socket !== null && !socket.destroyed) {
+      // node corks the socket while a response writes and uncorks on the
+      // next tick: flush now, or the head and the bytes before the cut are
+      // lost and the client sees no response at all.
+      while (socket.writableCorked > 0) socket.uncork();
+      if (this.#closeDelimited) {
+        socket.resetAndDestroy();
+        return;
+      }
+    }
+    res.destroy();
   }
 
   /** Resolves on 'drain', or on 'close' when the client went away meanwhile. */

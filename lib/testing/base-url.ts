@@ -6,7 +6,7 @@
  */
 import { ImproperlyConfigured } from '../protocol/errors.js';
 import { describeValue } from '../protocol/describe-value.js';
-import { percentDecode } from './request-target.js';
+import { percentDecode } from '../gateway/environ.js';
 
 /** The base URL every relative path is resolved against. */
 export const DEFAULT_BASE_URL = 'http://localhost/';

@@ -248,7 +248,7 @@ export class Client {
       statusLine: head?.statusLine ?? '',
       headers: head?.headers ?? [],
       body: sink.body(),
-      bodyLength: sink.bodyLength,
+      bodyLength: sink.bytesWritten,
       framing: head?.framing ?? { kind: 'none' },
       aborted: sink.aborted || (sink.disconnected && !sink.ended),
       abortReason: sink.abortReason,

@@ -18,7 +18,8 @@ import { buildEnviron, defaultGatewayOptions } from '../gateway/index.js';
 import type { GatewayOptions } from '../gateway/types.js';
 import { DEFAULT_BASE_URL, parseBaseUrl, type BaseUrl } from './base-url.js';
 import { prepareRequest, toGatewayRequest, type RequestOptions } from './build-request.js';
-import { encodeTarget, percentDecode } from './request-target.js';
+import { percentDecode } from '../gateway/environ.js';
+import { encodeTarget } from './request-target.js';
 
 export interface CreateEnvironOptions extends RequestOptions {
   /** @default 'GET' */

@@ -55,12 +55,3 @@ export function mergeQuery(target: string, query: string): string {
   if (!target.includes('?')) return `${target}?${query}`;
   return target.endsWith('?') || target.endsWith('&') ? target + query : `${target}&${query}`;
 }
-
-/**
- * Decodes `%XX` escapes once into a byte string (one code unit per byte),
- * keeping malformed escapes as they are: the same rule the gateway applies
- * to PATH_INFO.
- */
-export function percentDecode(text: string): string {
-  return text.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}

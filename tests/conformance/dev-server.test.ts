@@ -62,8 +62,27 @@ function nodeExchange(port: number, request: ConformanceRequest): Promise<Omit<C
       continued = true;
       sendBody();
     });
-    req.on('error', reject);
+    let responded = false;
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (responded) return;
+      // The connection died before a response head: what a client sees as "socket hang up".
+      if (error.code !== 'ECONNRESET') {
+        reject(error);
+        return;
+      }
+      resolve({
+        status: 0,
+        statusLine: '',
+        headers: new Headers(),
+        body: Buffer.alloc(0),
+        bodyLength: 0,
+        framing: 'none',
+        aborted: true,
+        continued,
+      });
+    });
     req.on('response', (res) => {
+      responded = true;
       const responseHeaders = new Headers();
       for (let i = 0; i < res.rawHeaders.length; i += 2) responseHeaders.add(res.rawHeaders[i] ?? '', res.rawHeaders[i + 1] ?? '');
       const status = res.statusCode ?? 0;

@@ -73,7 +73,7 @@ export const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 /** The head's headers without the Date value (it changes every second). */
 export function stableHeaders(sink: MemorySink): Array<[string, string]> {
-  return (sink.head?.headers ?? []).map(([name, value]) => [name, name === 'Date' ? '<date>' : value]);
+  return (sink.head?.headers ?? []).map(([name, value]) => [name, name.toLowerCase() === 'date' ? '<date>' : value]);
 }
 
 /** A body that records what the gateway did with it. */
@@ -110,3 +110,8 @@ export function start200(startResponse: Parameters<Application>[1], headers: Arr
 }
 
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A request body source yielding `parts` asynchronously. */
+export async function* source(...parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield bytes(part);
+}

@@ -147,6 +147,20 @@ test('a garbage request after a valid one on the same connection gets the valid 
   });
 });
 
+test('garbage pipelined behind a slow request is refused after that request is answered', async (t) => {
+  const slow: Application = async (environ, startResponse) => {
+    await delay(100);
+    return hello(environ, startResponse);
+  };
+  await withServer(slow, async (server) => {
+    const raw = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\nBOGUS\r\n\r\n');
+    const refusal = raw.indexOf('HTTP/1.1 400 Bad Request\r\n');
+    t.true(raw.startsWith('HTTP/1.1 200 OK\r\n'), raw);
+    t.true(refusal > raw.indexOf('hello world'), raw);
+    t.true(raw.endsWith('\r\n\r\nBad Request\n'), raw);
+  });
+});
+
 test('server.close() does not wait for a refused connection to linger', async (t) => {
   let port = 0;
   await withServer(hello, async (server) => {

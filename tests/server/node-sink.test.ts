@@ -1,7 +1,10 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import test from 'ava';
 import type { Application, Body } from '../../lib/protocol/types.js';
+import { NodeSink } from '../../lib/server/index.js';
 import { delay, fetchResult, rawExchange, splitRaw, withServer } from './http-helpers.js';
 
 /** Streams `chunks` as an async generator, so the gateway cannot size it. */
@@ -94,6 +97,53 @@ test('an error after the head was sent leaves a chunked response without its las
       t.false(body.includes('0\r\n\r\n'));
       const result = await fetchResult(server.port);
       t.true(result.aborted);
+    },
+    { errors: { write() {}, writelines() {}, flush() {} } },
+  );
+});
+
+// Serial: a client whose event loop is busy reads the data and the reset
+// together, and the kernel may then report a plain end of stream.
+test.serial('an error after the head of a close-delimited HTTP/1.0 response resets the connection', async (t) => {
+  const app: Application = (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain']]);
+    return (async function* () {
+      yield Buffer.from('partial');
+      await delay(50);
+      throw new Error('midway');
+    })();
+  };
+  await withServer(
+    app,
+    async (server) => {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = connect(server.port, '127.0.0.1');
+        let text = '';
+        socket.on('connect', () => socket.write('GET / HTTP/1.0\r\n\r\n'));
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code}`));
+        socket.on('end', () => resolve(`clean end after ${JSON.stringify(text)}`));
+      });
+      // A clean close would make the truncated body look complete.
+      t.is(outcome, 'ECONNRESET');
+    },
+    { errors: { write() {}, writelines() {}, flush() {} } },
+  );
+});
+
+test('an error right after the first chunk still delivers the head and that chunk', async (t) => {
+  const app: Application = (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '100']]);
+    return [Buffer.from('only this')];
+  };
+  await withServer(
+    app,
+    async (server) => {
+      const raw = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+      const { head, body } = splitRaw(raw);
+      t.true(head.startsWith('HTTP/1.1 200 OK\r\n'), head);
+      t.true(head.includes('\r\nContent-Length: 100'), head);
+      t.is(body, 'only this');
     },
     { errors: { write() {}, writelines() {}, flush() {} } },
   );
@@ -213,4 +263,73 @@ test('Expect: 100-continue is answered only when the application reads tsgi.inpu
     t.false(result.continued);
     t.is(result.status, 403);
   });
+});
+
+/** A bare node server whose handler hands each response to `handle`; closed by the caller. */
+async function bareServer(handle: (res: ServerResponse) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer((_req, res) => handle(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const notClosing = { closing: false, endedWhileClosing: () => undefined };
+
+test('NodeSink.aborted and NodeSink.signal report a client that went away', async (t) => {
+  const sinks: NodeSink[] = [];
+  let early: AbortSignal | undefined;
+  const server = await bareServer((res) => {
+    const sink = new NodeSink(res, notClosing, false);
+    sinks.push(sink);
+    // One signal asked for before the disconnect, one after.
+    if (sinks.length === 1) early = sink.signal;
+    sink.start({ status: 200, statusLine: '200 OK', headers: [['Content-Type', 'text/plain']], framing: { kind: 'chunked' } });
+    void sink.write(Buffer.from('x'));
+  });
+  try {
+    for (let i = 0; i < 2; i += 1) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(server.port, '127.0.0.1');
+        socket.on('connect', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+        socket.once('data', () => {
+          socket.destroy();
+          resolve();
+        });
+      });
+    }
+    await delay(100);
+    const [first, second] = sinks as [NodeSink, NodeSink];
+    t.true(first.aborted);
+    t.true(early?.aborted);
+    t.true((early?.reason as Error).name === 'ClientDisconnected');
+    t.is(first.signal, early as AbortSignal, 'the signal is created once');
+    t.true(second.aborted);
+    t.true(second.signal.aborted, 'a signal created after the disconnect is already aborted');
+  } finally {
+    await server.close();
+  }
+});
+
+test('NodeSink.aborted stays false for a response that finished', async (t) => {
+  let sink: NodeSink | undefined;
+  const server = await bareServer((res) => {
+    sink = new NodeSink(res, notClosing, false);
+    sink.start({ status: 200, statusLine: '200 OK', headers: [['Content-Length', '2']], framing: { kind: 'length', length: 2 } });
+    void sink.write(Buffer.from('ok'));
+    sink.end();
+  });
+  try {
+    const result = await fetchResult(server.port);
+    t.is(result.body.toString(), 'ok');
+    await delay(50);
+    t.false(sink?.aborted);
+    t.false(sink?.signal.aborted);
+    t.is(sink?.status, 200);
+    t.is(sink?.bytesSent, 2);
+    t.is(sink?.sendContinue, undefined, 'sendContinue only for a request that expects 100');
+  } finally {
+    await server.close();
+  }
 });

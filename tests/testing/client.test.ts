@@ -4,7 +4,7 @@ import { ImproperlyConfigured, ProtocolError, TsgiError } from '../../lib/protoc
 import type { Application, Body, Middleware } from '../../lib/protocol/types.js';
 import { Client } from '../../lib/testing/client.js';
 import { recordingApp } from '../../lib/testing/recording-app.js';
-import { echoBodyApp, echoEnvironApp, helloApp, streamingApp } from '../helpers/fixtures.js';
+import { closeTracker, echoBodyApp, echoEnvironApp, helloApp, streamingApp } from '../helpers/fixtures.js';
 
 const TEXT: [string, string] = ['Content-Type', 'text/plain; charset=utf-8'];
 
@@ -65,14 +65,14 @@ test('client.put(), patch(), delete() and options() send their methods', async (
   }
 });
 
-test('client.head() runs the app and sends no body', async (t) => {
-  const recorder = recordingApp({ body: ['twelve bytes'] });
-  const response = await new Client(recorder).head('/');
+test('client.head() runs the app and sends no body, with the Content-Length a GET would get', async (t) => {
+  const tracker = closeTracker();
+  const response = await new Client(tracker.app(helloApp)).head('/');
   t.is(response.status, 200);
   t.is(response.body.length, 0);
   t.is(response.framing.kind, 'none');
   t.is(response.headers.get('Content-Length'), '12');
-  t.is(recorder.lastCall?.closeCount, 1);
+  t.is(tracker.count, 1);
 });
 
 test('TestResponse.json() on a body that is not JSON throws a SyntaxError quoting it', async (t) => {
@@ -362,4 +362,29 @@ test('streamingApp through the client is chunked', async (t) => {
   const response = await new Client(streamingApp(['a', 'b'])).get('/');
   t.is(response.framing.kind, 'chunked');
   t.is(response.text(), 'ab');
+});
+
+test('TestResponse.json() quotes only the start of a long body', async (t) => {
+  const long = 'x'.repeat(100);
+  const response = await new Client(recordingApp({ headers: [], body: [long] }), { validate: false }).get('/');
+  t.throws(() => response.json(), {
+    instanceOf: SyntaxError,
+    message: `TestResponse.json(): the body of 200 OK (no Content-Type) is not JSON: '${'x'.repeat(60)}...'.`,
+  });
+});
+
+test('a TestResponse describes an aborted response', async (t) => {
+  const response = await new Client(recordingApp({ stream: true, body: ['a', 'b'], fail: 'after-first-chunk' })).get('/');
+  t.is(String(response), '<TestResponse GET / -> 200 OK (aborted)>');
+});
+
+test('the errors option gets flushes too', async (t) => {
+  let flushed = 0;
+  const copy = { write() {}, writelines() {}, flush() { flushed += 1; } };
+  await new Client((environ, startResponse) => {
+    environ['tsgi.errors'].writelines(['a\n', 'b\n']);
+    environ['tsgi.errors'].flush();
+    return helloApp(environ, startResponse);
+  }, { errors: copy }).get('/');
+  t.is(flushed, 1);
 });

@@ -10,6 +10,7 @@ const app: Application = async (environ, startResponse) => {
   if (environ.PATH_INFO === '/login' && environ.REQUEST_METHOD === 'POST') {
     const form = new URLSearchParams(Buffer.from(await environ['tsgi.input'].read()).toString());
     startResponse('303 See Other', [
+      ['Content-Type', 'text/plain; charset=utf-8'],
       ['Location', '/account'],
       ['Set-Cookie', `user=${form.get('user')}; Path=/; HttpOnly`],
     ]);

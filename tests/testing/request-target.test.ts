@@ -1,5 +1,5 @@
 import test from 'ava';
-import { encodeParams, encodeTarget, mergeQuery, percentDecode } from '../../lib/testing/request-target.js';
+import { encodeParams, encodeTarget, mergeQuery } from '../../lib/testing/request-target.js';
 
 const encodeCases: Array<[label: string, input: string, expected: string]> = [
   ['plain path', '/items/1', '/items/1'],
@@ -48,7 +48,3 @@ for (const [label, target, query, expected] of mergeCases) {
     t.is(mergeQuery(target, query), expected);
   });
 }
-
-test('percentDecode() decodes once into a byte string and keeps malformed escapes', (t) => {
-  t.is(percentDecode('/a%2Fb%E4%25%41%zz%4'), '/a/b\xe4%A%zz%4');
-});
