@@ -3,7 +3,8 @@
  * `node dist/bench/hello-server.js bare|tsgi`. Both answer every request
  * with the same 11-byte `hello world` as text/plain with a Content-Length;
  * tsgi's Server header is turned off so both send the same headers.
- * The child reports its port over IPC and exits when the parent disconnects.
+ * The child reports its port over IPC, answers 'cpu' with its CPU time so
+ * far (`process.cpuUsage()`), and exits when the parent disconnects.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,4 +40,7 @@ if (kind !== 'bare' && kind !== 'tsgi') {
 }
 const port = kind === 'bare' ? await startBare() : await startTsgi();
 process.send?.({ port });
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});
 process.on('disconnect', () => process.exit(0));

@@ -7,6 +7,11 @@
  * bare, tsgi, …) so drift in the machine affects both alike. The figure of
  * merit is the ratio of the medians, tsgi / bare (target: >= 0.95).
  *
+ * With two cores, autocannon and the server share the machine, and the
+ * requests per second move with whatever else runs. Each round therefore
+ * also reports the server's own CPU time per request (user + system, read
+ * from the child), the steadier figure for comparing the two servers.
+ *
  * Options (flag, or environment variable):
  *   --rounds N        BENCH_ROUNDS        rounds per server (default 5)
  *   --duration S      BENCH_DURATION      seconds per round (default 5)
@@ -70,13 +75,30 @@ function startServer(kind: 'bare' | 'tsgi'): Promise<ChildServer> {
   });
 }
 
-/** Loads one server for `duration` seconds; returns requests per second. */
-async function load(server: ChildServer, options: BenchOptions, duration: number): Promise<number> {
+/** The child's CPU time so far, in microseconds (user + system). */
+function cpuTime(server: ChildServer): Promise<number> {
+  return new Promise((resolve) => {
+    server.child.once('message', (message: { cpu: NodeJS.CpuUsage }) => resolve(message.cpu.user + message.cpu.system));
+    server.child.send('cpu');
+  });
+}
+
+interface Load {
+  /** Requests per second. */
+  rps: number;
+  /** Server CPU microseconds per request. */
+  cpuPerRequest: number;
+}
+
+/** Loads one server for `duration` seconds. */
+async function load(server: ChildServer, options: BenchOptions, duration: number): Promise<Load> {
+  const cpuBefore = await cpuTime(server);
   const result = await autocannon({ url: server.url, connections: options.connections, duration });
+  const cpuAfter = await cpuTime(server);
   if (result.errors > 0 || result.non2xx > 0) {
     console.warn(`  warning: ${server.kind} had ${result.errors} errors and ${result.non2xx} non-2xx responses`);
   }
-  return result.requests.average;
+  return { rps: result.requests.average, cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total) };
 }
 
 function median(values: readonly number[]): number {
@@ -98,19 +120,26 @@ async function benchHttp(options: BenchOptions): Promise<void> {
     // Warm-up: let both JITs settle before anything is recorded.
     await load(bare, options, 2);
     await load(tsgi, options, 2);
-    const results = { bare: [] as number[], tsgi: [] as number[] };
+    const rps = { bare: [] as number[], tsgi: [] as number[] };
+    const cpu = { bare: [] as number[], tsgi: [] as number[] };
     for (let round = 1; round <= options.rounds; round += 1) {
-      const bareRps = await load(bare, options, options.duration);
-      const tsgiRps = await load(tsgi, options, options.duration);
-      results.bare.push(bareRps);
-      results.tsgi.push(tsgiRps);
+      const bareLoad = await load(bare, options, options.duration);
+      const tsgiLoad = await load(tsgi, options, options.duration);
+      rps.bare.push(bareLoad.rps);
+      rps.tsgi.push(tsgiLoad.rps);
+      cpu.bare.push(bareLoad.cpuPerRequest);
+      cpu.tsgi.push(tsgiLoad.cpuPerRequest);
       console.log(
-        `  round ${round}: bare ${format(bareRps)} req/s, tsgi ${format(tsgiRps)} req/s (${(tsgiRps / bareRps).toFixed(3)})`,
+        `  round ${round}: bare ${format(bareLoad.rps)} req/s (${bareLoad.cpuPerRequest.toFixed(1)} µs CPU/req), ` +
+          `tsgi ${format(tsgiLoad.rps)} req/s (${tsgiLoad.cpuPerRequest.toFixed(1)} µs CPU/req), ratio ${(tsgiLoad.rps / bareLoad.rps).toFixed(3)}`,
       );
     }
-    const ratio = median(results.tsgi) / median(results.bare);
-    console.log(`  median: bare ${format(median(results.bare))} req/s, tsgi ${format(median(results.tsgi))} req/s`);
-    console.log(`  ratio tsgi/bare: ${ratio.toFixed(3)} (target >= 0.95)`);
+    console.log(`  median: bare ${format(median(rps.bare))} req/s, tsgi ${format(median(rps.tsgi))} req/s`);
+    console.log(`  ratio tsgi/bare: ${(median(rps.tsgi) / median(rps.bare)).toFixed(3)} (target >= 0.95)`);
+    console.log(
+      `  server CPU per request: bare ${median(cpu.bare).toFixed(1)} µs, tsgi ${median(cpu.tsgi).toFixed(1)} µs ` +
+        `(bare/tsgi ${(median(cpu.bare) / median(cpu.tsgi)).toFixed(3)})`,
+    );
   } finally {
     bare.child.disconnect();
     tsgi.child.disconnect();

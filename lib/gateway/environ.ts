@@ -39,6 +39,12 @@ const ABSOLUTE_FORM = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
 const HOST_AND_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]@\s]+)(?::(\d*))?$/;
 const DIGITS = /^\d+$/;
 
+/**
+ * The input of every request without a body (most GETs). At end of input from
+ * the start, reads change nothing in it, so one serves every such request.
+ */
+const NO_BODY = createInputStream(null, { contentLength: 0 });
+
 /** The environ for `request`, without running anything. */
 export function buildEnviron(request: GatewayRequest, options: GatewayOptions, hooks?: EnvironHooks): Environ {
   const { target, urlScheme } = request;
@@ -70,6 +76,7 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
     GATEWAY_INTERFACE: 'CGI/1.1',
     'tsgi.version': TSGI_VERSION,
     'tsgi.url_scheme': urlScheme,
+    // Set below, once the headers say how the body is framed; listed here so every environ has one shape.
     'tsgi.input': undefined as never,
     'tsgi.errors': options.errors,
     'tsgi.multithread': options.multithread,
@@ -96,7 +103,10 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
   if (urlScheme === 'https') environ.HTTPS = 'on';
   if (options.fileWrapper !== undefined) environ['tsgi.file_wrapper'] = options.fileWrapper;
 
-  environ['tsgi.input'] = createInputStream(request.body, inputOptions(environ, request, hooks));
+  environ['tsgi.input'] =
+    request.body === null && environ.CONTENT_LENGTH === undefined
+      ? NO_BODY
+      : createInputStream(request.body, inputOptions(environ, hooks));
 
   // The deployer's keys come first; the request's own keys win over them.
   return options.baseEnviron === undefined ? environ : (Object.assign({}, options.baseEnviron, environ) as Environ);
@@ -134,10 +144,9 @@ function environKey(name: string): string | null {
   return key;
 }
 
-/** How `tsgi.input` ends: at CONTENT_LENGTH, or with the (de-chunked) body. */
+/** How the `tsgi.input` of a request with a body or a CONTENT_LENGTH ends: at CONTENT_LENGTH, or with the (de-chunked) body. */
 function inputOptions(
   environ: Environ,
-  request: GatewayRequest,
   hooks: EnvironHooks | undefined,
 ): { contentLength?: number; onFirstRead?: () => void } {
   const options: { contentLength?: number; onFirstRead?: () => void } = {};
@@ -149,11 +158,9 @@ function inputOptions(
     // Reading an unframed body could swallow the next request, so the input is empty.
     delete environ.CONTENT_LENGTH;
     options.contentLength = 0;
-  } else if (request.body !== null) {
-    // A chunked request: the body ends where the transport says it does.
-    environ['tsgi.input_terminated'] = true;
   } else {
-    options.contentLength = 0;
+    // A body without a length (a chunked request): it ends where the transport says.
+    environ['tsgi.input_terminated'] = true;
   }
   const sendContinue = hooks?.sendContinue;
   const expect = environ.HTTP_EXPECT;

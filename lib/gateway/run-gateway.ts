@@ -15,6 +15,8 @@
 import { describeValue } from '../protocol/describe-value.js';
 import { ClientDisconnected, ProtocolError } from '../protocol/errors.js';
 import type { Application, StartResponse, Write } from '../protocol/types.js';
+import { arrayLength, checkBody, checkChunk, isThenable } from './body-checks.js';
+import { DISCONNECTED, DisconnectWatch } from './disconnect-watch.js';
 import { buildEnviron } from './environ.js';
 import { ERROR_BODY, errorHead, logError } from './error-response.js';
 import { buildHead } from './framing.js';
@@ -35,7 +37,6 @@ export function runGateway(
   return new Exchange(request, sink, options).run(app);
 }
 
-const DISCONNECTED = Symbol('disconnected');
 const RESOLVED: Promise<void> = Promise.resolve();
 const ignore = (): void => {};
 
@@ -66,9 +67,8 @@ class Exchange {
   #iteratorOpen = false;
   /** An async `next()` is still pending (we stopped waiting for it on disconnect). */
   #nextPending = false;
-  /** Waits to end early if the client leaves (see #untilDisconnect). */
-  readonly #waiters = new Set<() => void>();
-  #stopListening: (() => void) | undefined;
+  /** Created when the gateway first has to wait on something. */
+  #watch: DisconnectWatch | undefined;
 
   constructor(request: GatewayRequest, sink: ResponseSink, options: GatewayOptions) {
     this.#request = request;
@@ -99,7 +99,8 @@ class Exchange {
       await this.#fail(error);
     }
     this.#finished = true;
-    await this.#close(body);
+    const closing = this.#close(body);
+    if (closing !== undefined) await closing;
     this.#done();
   }
 
@@ -121,9 +122,12 @@ class Exchange {
     // PEP 3333: a write() past Content-Length should raise.
     if (this.#overflow) return rejected(this.#overflow);
     if (pending === undefined) return RESOLVED;
-    return this.#untilDisconnect(pending).then((outcome) => {
+    const ready = this.#untilDisconnect(pending).then((outcome) => {
       if (outcome === DISCONNECTED) throw disconnectedError();
     });
+    // Marked handled: an application that does not await write() must not crash the process.
+    ready.catch(ignore);
+    return ready;
   };
 
   #lateWrite(chunk: unknown): Promise<void> {
@@ -159,17 +163,15 @@ class Exchange {
   }
 
   /**
-   * `askClient`: check `sink.signal` before the first chunk too. Otherwise it is
-   * checked from the second chunk on: reading it can cost the front-end an
-   * AbortController, which a response sent in one go never needs.
+   * `askClient`: check `sink.signal` before sending the first chunk too.
+   * Otherwise it is checked from the second chunk on: reading it can cost the
+   * front-end an AbortController, which a response sent in one go never needs.
    */
   #sendSync(iterator: Iterator<unknown>, askClient: boolean): void | Promise<void> {
     this.#iterator = iterator;
     this.#iteratorOpen = true;
     for (;;) {
       if (this.#stop) return this.#finish();
-      if (askClient && this.#sink.signal.aborted) return;
-      askClient = true;
       let step: IteratorResult<unknown>;
       try {
         step = iterator.next();
@@ -181,6 +183,8 @@ class Exchange {
         this.#iteratorOpen = false;
         return this.#finish();
       }
+      if (askClient && this.#sink.signal.aborted) return;
+      askClient = true;
       const pending = this.#deliver(checkChunk(step.value), 'body');
       if (pending !== undefined) return this.#resumeSync(iterator, pending);
     }
@@ -336,61 +340,48 @@ class Exchange {
     }
   }
 
-  /** PEP 3333: `close()` exactly once, after `return()` on an iterator we stopped early. */
-  async #close(body: unknown): Promise<void> {
+  /**
+   * PEP 3333: `close()` exactly once, after `return()` on an iterator we
+   * stopped early. Returns a Promise only when one of them did.
+   */
+  #close(body: unknown): void | Promise<void> {
+    const returning = this.#returnIterator();
+    if (returning !== undefined) return returning.then(() => this.#callClose(body));
+    return this.#callClose(body);
+  }
+
+  #returnIterator(): void | Promise<void> {
     const iterator = this.#iterator;
-    if (iterator !== undefined && this.#iteratorOpen && typeof iterator.return === 'function') {
-      this.#iteratorOpen = false;
-      try {
-        const returned = iterator.return();
-        // A pending next() would hold return() back until it settles, maybe forever.
-        if (this.#nextPending) Promise.resolve(returned).then(ignore, ignore);
-        else if (isThenable(returned)) await returned;
-      } catch (error) {
-        this.#logUnlessDisconnect('Error in the body iterator return()', error);
-      }
+    if (iterator === undefined || !this.#iteratorOpen || typeof iterator.return !== 'function') return;
+    this.#iteratorOpen = false;
+    const failed = (error: unknown): void => this.#logUnlessDisconnect('Error in the body iterator return()', error);
+    try {
+      const returned = iterator.return();
+      if (!isThenable(returned)) return;
+      // A pending next() would hold return() back until it settles, maybe forever.
+      if (this.#nextPending) Promise.resolve(returned).then(ignore, failed);
+      else return Promise.resolve(returned).then(ignore, failed);
+    } catch (error) {
+      failed(error);
     }
+  }
+
+  #callClose(body: unknown): void | Promise<void> {
     const close = (body as { close?: unknown } | null | undefined)?.close;
     if (typeof close !== 'function') return;
+    const failed = (error: unknown): void => this.#logUnlessDisconnect('Error in the body close()', error);
     try {
       const closed: unknown = close.call(body);
-      if (isThenable(closed)) await closed;
+      if (isThenable(closed)) return Promise.resolve(closed).then(ignore, failed);
     } catch (error) {
-      this.#logUnlessDisconnect('Error in the body close()', error);
+      failed(error);
     }
   }
 
   /** Resolves with what `promise` gives, or with DISCONNECTED if the client goes away first. */
   #untilDisconnect<T>(promise: PromiseLike<T>): Promise<T | typeof DISCONNECTED> {
-    const signal = this.#sink.signal;
-    if (signal.aborted) {
-      Promise.resolve(promise).then(ignore, ignore);
-      return Promise.resolve(DISCONNECTED);
-    }
-    if (this.#stopListening === undefined) {
-      const onAbort = (): void => {
-        for (const wake of this.#waiters) wake();
-        this.#waiters.clear();
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#stopListening = () => signal.removeEventListener('abort', onAbort);
-    }
-    // Not Promise.race() with one long-lived "disconnected" promise: every race would
-    // leave a reaction on it holding its chunk, and a long stream would keep them all.
-    return new Promise<T | typeof DISCONNECTED>((resolve, reject) => {
-      const wake = (): void => resolve(DISCONNECTED);
-      this.#waiters.add(wake);
-      promise.then(
-        (value) => {
-          this.#waiters.delete(wake);
-          resolve(value);
-        },
-        (error: unknown) => {
-          this.#waiters.delete(wake);
-          reject(error);
-        },
-      );
-    });
+    this.#watch ??= new DisconnectWatch(this.#sink.signal);
+    return this.#watch.until(promise);
   }
 
   /** Waits for a sink call that returned a Promise, unless the client leaves first. */
@@ -400,7 +391,7 @@ class Exchange {
 
   #done(): void {
     this.#finished = true;
-    this.#stopListening?.();
+    this.#watch?.stop();
   }
 
   #logUnlessDisconnect(what: string, error: unknown): void {
@@ -410,48 +401,6 @@ class Exchange {
   #log(what: string, error: unknown): void {
     logError(this.#options.errors, what, this.#request.method, this.#request.target, error);
   }
-}
-
-/** Rejects a body that is not an (async) iterable, naming what it was. */
-function checkBody(body: unknown): void {
-  if (typeof body === 'string') {
-    throw new ProtocolError(
-      'The application returned a string; it must return an iterable of Uint8Array chunks. Return [Buffer.from(text)] instead.',
-    );
-  }
-  if (body instanceof Uint8Array) {
-    throw new ProtocolError(
-      'The application returned a Uint8Array; it must return an iterable of chunks. Return [chunk] instead.',
-    );
-  }
-  const object = body as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
-  if (typeof object?.[Symbol.asyncIterator] !== 'function' && typeof object?.[Symbol.iterator] !== 'function') {
-    throw new ProtocolError(
-      `The application returned ${describeValue(body)}; it must return an iterable or async iterable of Uint8Array chunks, ` +
-        "e.g. [Buffer.from('hello')].",
-    );
-  }
-}
-
-function checkChunk(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  const advice = typeof chunk === 'string' ? ' Encode text first, e.g. yield Buffer.from(text).' : '';
-  throw new ProtocolError(`The body yielded ${describeValue(chunk)}; chunks must be Uint8Array.${advice}`);
-}
-
-/** The total of an array body's chunks; undefined when one is not a Uint8Array (iteration will report it). */
-function arrayLength(body: unknown[]): number | undefined {
-  let total = 0;
-  for (let i = 0; i < body.length; i++) {
-    const chunk = body[i];
-    if (!(chunk instanceof Uint8Array)) return undefined;
-    total += chunk.length;
-  }
-  return total;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }
 
 /** A rejected Promise that does not count as unhandled: write() callers may not await. */

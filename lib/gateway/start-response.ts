@@ -10,6 +10,11 @@
  * - A second call needs `excInfo`. Before the head is sent it replaces the
  *   stored response; after, it re-throws `excInfo` (the application's own
  *   error) so the application stops.
+ *
+ * A status is `"NNN Reason"` with a code from 100 to 999 and one space; the
+ * reason may be empty (`"204 "`), as RFC 9112 §4 allows, but the space may
+ * not. Valid statuses and header names are remembered, so an application
+ * sending the same ones on every request has them checked once.
  */
 import { describeValue } from '../protocol/describe-value.js';
 import { ProtocolError } from '../protocol/errors.js';

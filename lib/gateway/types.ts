@@ -61,7 +61,12 @@ export interface ResponseSink {
   start(head: ResponseHead): void;
   /** Sends body bytes; a returned Promise means "wait before writing more". */
   write(chunk: Uint8Array): void | Promise<void>;
-  /** Completes the response cleanly (the terminating chunk, if chunked). */
+  /**
+   * Completes the response cleanly (the terminating chunk, if chunked).
+   * `start`, `write` and `end` may still be called after the client left:
+   * the gateway reads `signal` between chunks, not before every call (reading
+   * it may cost the front-end an AbortController). They must then do nothing harmful.
+   */
   end(): void | Promise<void>;
   /**
    * Ends the response so the client can tell it is incomplete: destroy the
@@ -77,7 +82,7 @@ export interface ResponseSink {
    * front-end creates it only when asked). Read this to check; use `signal`
    * only to wait.
    */
-  readonly aborted?: boolean;
+  readonly disconnected?: boolean;
   /** Sends `100 Continue`; present when the request carried `Expect: 100-continue`. */
   sendContinue?(): void;
 }

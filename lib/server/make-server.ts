@@ -3,8 +3,8 @@
  * parses, the gateway runs the application; this file only wires the two
  * together, adds the access log, and manages the server's lifetime.
  *
- * It is meant for development and tests. In production put it behind a
- * reverse proxy, or use the production server.
+ * It is meant for development and tests: one process, no supervision. In
+ * production, at least put it behind a reverse proxy that buffers slow clients.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';

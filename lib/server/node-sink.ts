@@ -63,7 +63,7 @@ export class NodeSink implements ResponseSink {
    * The cheap check behind `signal`: the connection closed (or the sink
    * aborted it) before the response finished. No AbortController is built.
    */
-  get aborted(): boolean {
+  get disconnected(): boolean {
     const res = this.#res;
     return res.destroyed && !res.writableFinished;
   }

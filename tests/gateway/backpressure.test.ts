@@ -145,3 +145,25 @@ test('runGateway() streams 1 GiB through a slow sink in bounded memory', async (
   t.true(peakArrayBuffers - baseline.arrayBuffers < 40 * MiB, 'arrayBuffers grew by less than 40 MiB');
   t.true(peakRss - baseline.rss < 64 * MiB, 'rss grew by less than 64 MiB');
 });
+
+test('runGateway() does not read sink.signal for a response sent in one go', async (t) => {
+  const controller = new AbortController();
+  let reads = 0;
+  const written: string[] = [];
+  const sink: ResponseSink = {
+    start: () => {},
+    write: (chunk) => void written.push(Buffer.from(chunk).toString()),
+    end: () => void written.push('<end>'),
+    abort: () => {},
+    get signal() {
+      reads++;
+      return controller.signal;
+    },
+  };
+  await runWith((_environ, startResponse) => {
+    start200(startResponse);
+    return [bytes('hello world')];
+  }, sink);
+  t.deepEqual(written, ['hello world', '<end>']);
+  t.is(reads, 0, 'a front-end may create its AbortSignal lazily, and this path never needs one');
+});

@@ -97,6 +97,13 @@ test('new MemorySink() offers sendContinue() only when the request expects it', 
   t.throws(() => sink.sendContinue?.(), { message: 'MemorySink: sendContinue() after the head was sent.' });
 });
 
+test('sink.disconnect() before the head drops the head too', (t) => {
+  const sink = new MemorySink();
+  sink.disconnect();
+  sink.start(head());
+  t.is(sink.head, undefined);
+});
+
 test('sink.disconnect() aborts the signal with ClientDisconnected and drops later calls', (t) => {
   const sink = new MemorySink();
   sink.start(head());

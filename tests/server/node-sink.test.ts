@@ -277,7 +277,7 @@ async function bareServer(handle: (res: ServerResponse) => void): Promise<{ port
 
 const notClosing = { closing: false, endedWhileClosing: () => undefined };
 
-test('NodeSink.aborted and NodeSink.signal report a client that went away', async (t) => {
+test('NodeSink.disconnected and NodeSink.signal report a client that went away', async (t) => {
   const sinks: NodeSink[] = [];
   let early: AbortSignal | undefined;
   const server = await bareServer((res) => {
@@ -301,18 +301,18 @@ test('NodeSink.aborted and NodeSink.signal report a client that went away', asyn
     }
     await delay(100);
     const [first, second] = sinks as [NodeSink, NodeSink];
-    t.true(first.aborted);
+    t.true(first.disconnected);
     t.true(early?.aborted);
     t.true((early?.reason as Error).name === 'ClientDisconnected');
     t.is(first.signal, early as AbortSignal, 'the signal is created once');
-    t.true(second.aborted);
+    t.true(second.disconnected);
     t.true(second.signal.aborted, 'a signal created after the disconnect is already aborted');
   } finally {
     await server.close();
   }
 });
 
-test('NodeSink.aborted stays false for a response that finished', async (t) => {
+test('NodeSink.disconnected stays false for a response that finished', async (t) => {
   let sink: NodeSink | undefined;
   const server = await bareServer((res) => {
     sink = new NodeSink(res, notClosing, false);
@@ -324,7 +324,7 @@ test('NodeSink.aborted stays false for a response that finished', async (t) => {
     const result = await fetchResult(server.port);
     t.is(result.body.toString(), 'ok');
     await delay(50);
-    t.false(sink?.aborted);
+    t.false(sink?.disconnected);
     t.false(sink?.signal.aborted);
     t.is(sink?.status, 200);
     t.is(sink?.bytesSent, 2);
