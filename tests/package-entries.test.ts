@@ -1,0 +1,35 @@
+/**
+ * The package's public entries resolve through its own `exports` map, as a
+ * user's `import ... from 'tsgi/...'` would.
+ */
+import test from 'ava';
+import * as tsgi from 'tsgi';
+import * as gateway from 'tsgi/gateway';
+import * as server from 'tsgi/server';
+import * as testing from 'tsgi/testing';
+
+test("'tsgi' exports the protocol utilities, compose() and validate()", (t) => {
+  for (const name of ['compose', 'validate', 'Headers', 'requestUri', 'applicationUri', 'shiftPathInfo',
+    'setupTestingDefaults', 'isHopByHop', 'FileWrapper', 'statusLine', 'ProtocolError', 'TsgiError']) {
+    t.is(typeof (tsgi as Record<string, unknown>)[name], 'function', name);
+  }
+  t.deepEqual(tsgi.TSGI_VERSION, [1, 0]);
+});
+
+test("'tsgi/gateway', 'tsgi/server' and 'tsgi/testing' export their entry points", (t) => {
+  t.is(typeof gateway.runGateway, 'function');
+  t.is(typeof server.makeServer, 'function');
+  t.is(typeof server.demoApp, 'function');
+  t.is(typeof testing.Client, 'function');
+  t.is(typeof testing.createEnviron, 'function');
+});
+
+test("an application built from the 'tsgi' entry passes validation through the test client", async (t) => {
+  const app: tsgi.Application = (environ, startResponse) => {
+    startResponse(tsgi.statusLine(200), [['Content-Type', 'text/plain']]);
+    return [Buffer.from(environ.PATH_INFO)];
+  };
+  const response = await new testing.Client(tsgi.compose()(app)).get('/entry');
+  t.is(response.statusLine, '200 OK');
+  t.is(response.text(), '/entry');
+});
