@@ -31,6 +31,8 @@ export class NodeSink implements ResponseSink {
   readonly #server: SinkServerState;
   #controller: AbortController | undefined;
   #closeDelimited = false;
+  /** The Content-Length of the response, or -1 when it is not length-framed. */
+  #length = -1;
 
   constructor(res: ServerResponse, server: SinkServerState, expectsContinue: boolean) {
     this.#res = res;
@@ -88,16 +90,24 @@ export class NodeSink implements ResponseSink {
     // more: with no Content-Length node chunks an HTTP/1.1 response itself;
     // 'none' (HEAD, 1xx, 204, 304) node recognises from the method and status.
     res.writeHead(head.status, head.statusLine.slice(4), head.headers);
+    if (head.framing.kind === 'length') this.#length = head.framing.length;
   }
 
   write(chunk: Uint8Array): void | Promise<void> {
     this.bytesSent += chunk.byteLength;
+    // The chunk that completes a Content-Length body completes the response:
+    // hand it to end(), which sends head, body and finish in one write (the
+    // hello-world path of every benchmark). The gateway's end() then has nothing left to do.
+    if (this.bytesSent === this.#length) {
+      this.#res.end(chunk);
+      return;
+    }
     if (this.#res.write(chunk)) return;
     return this.#drained();
   }
 
   end(): void {
-    this.#res.end();
+    if (!this.#res.writableEnded) this.#res.end();
     if (this.#server.closing) this.#server.endedWhileClosing(this.#res);
   }
 
