@@ -10,8 +10,7 @@
  * and nothing is logged: that is not an application error.
  *
  * The hello-world path (an array body, a sink that writes synchronously)
- * runs without awaiting anything and returns a shared resolved Promise, so
- * the gateway allocates no Promise at all.
+ * runs without awaiting anything, so the gateway costs one Promise.
  */
 import { describeValue } from '../protocol/describe-value.js';
 import { ClientDisconnected, ProtocolError } from '../protocol/errors.js';
@@ -77,60 +76,24 @@ class Exchange {
     this.#options = options;
   }
 
-  /**
-   * Not `async`: the hello-world path finishes synchronously, and an async
-   * function would cost its own Promise and resumable frame on every request.
-   * The shared resolved Promise stands for "answered and closed" there; every
-   * path that has to wait continues in an async method instead.
-   */
-  run(app: Application): Promise<void> {
-    try {
-      return this.#start(app) ?? RESOLVED;
-    } catch (error) {
-      // What the async function this replaces did with a throw nothing caught (a throwing `close` getter).
-      return Promise.reject(error);
-    }
-  }
-
-  /** Calls the application and answers; returns a Promise only when something had to be awaited. */
-  #start(app: Application): void | Promise<void> {
+  async run(app: Application): Promise<void> {
     let body: unknown;
+    let settledLate = false;
     try {
       const hooks = this.#sink.sendContinue ? { sendContinue: () => this.#sendContinue() } : undefined;
       const environ = buildEnviron(this.#request, this.#options, hooks);
       body = app(environ, this.startResponse);
-      if (isThenable(body)) return this.#startLate(body);
-    } catch (error) {
-      return this.#failEarly(error);
-    }
-    let sending: void | Promise<void>;
-    try {
-      sending = this.#send(body, false);
-    } catch (error) {
-      return this.#sendFailed(error, body);
-    }
-    if (sending !== undefined) return this.#sendLate(sending, body);
-    this.#finished = true;
-    const closing = this.#close(body);
-    if (closing !== undefined) return this.#closeLate(closing);
-    this.#done();
-  }
-
-  /**
-   * The application returned a Promise: answer once it settles. The steps
-   * (and the awaits between them) are those of `#start` and its helpers, inline.
-   */
-  async #startLate(pending: PromiseLike<unknown>): Promise<void> {
-    let body: unknown;
-    try {
-      body = await pending;
+      if (isThenable(body)) {
+        body = await body;
+        settledLate = true;
+      }
     } catch (error) {
       await this.#fail(error);
       this.#done();
       return;
     }
     try {
-      const sending = this.#send(body, true);
+      const sending = this.#send(body, settledLate);
       if (sending !== undefined) await sending;
     } catch (error) {
       await this.#fail(error);
@@ -138,40 +101,6 @@ class Exchange {
     this.#finished = true;
     const closing = this.#close(body);
     if (closing !== undefined) await closing;
-    this.#done();
-  }
-
-  /** The application (or its Promise) failed: nothing to close. */
-  async #failEarly(error: unknown): Promise<void> {
-    await this.#fail(error);
-    this.#done();
-  }
-
-  /** Sending the body had to wait: finish it, then close the body. */
-  async #sendLate(sending: Promise<void>, body: unknown): Promise<void> {
-    try {
-      await sending;
-    } catch (error) {
-      await this.#fail(error);
-    }
-    this.#finished = true;
-    const closing = this.#close(body);
-    if (closing !== undefined) await closing;
-    this.#done();
-  }
-
-  /** Sending the body failed before anything was awaited: handle it, then close the body. */
-  async #sendFailed(error: unknown, body: unknown): Promise<void> {
-    await this.#fail(error);
-    this.#finished = true;
-    const closing = this.#close(body);
-    if (closing !== undefined) await closing;
-    this.#done();
-  }
-
-  /** The body's `return()` or `close()` gave a Promise: done once it settles. */
-  async #closeLate(closing: Promise<void>): Promise<void> {
-    await closing;
     this.#done();
   }
 
