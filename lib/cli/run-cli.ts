@@ -2,9 +2,9 @@
  * What `tsgi` does with its arguments. Returns the exit status instead of
  * exiting, so it can run in-process in tests.
  */
-import { readFileSync } from 'node:fs';
 import { demoApp } from '../server/demo-app.js';
 import { makeServer } from '../server/make-server.js';
+import { VERSION } from '../version.js';
 import { loadApplication } from './load-app.js';
 import { parseCommandLine, USAGE, UsageError } from './parse-args.js';
 
@@ -32,7 +32,7 @@ export async function runCli(
         io.stdout.write(USAGE);
         return OK;
       case 'version':
-        io.stdout.write(`${packageVersion()}\n`);
+        io.stdout.write(`${VERSION}\n`);
         return OK;
       case 'serve': {
         const app =
@@ -65,10 +65,4 @@ export async function runCli(
     io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
     return FAILED;
   }
-}
-
-/** tsgi's version, from the package.json three levels up from dist/lib/cli/. */
-function packageVersion(): string {
-  const text = readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }

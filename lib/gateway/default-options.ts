@@ -2,28 +2,21 @@
  * `GatewayOptions` with tsgi's defaults, checked once when a front-end is
  * built rather than on every request.
  */
-import { readFileSync } from 'node:fs';
 import { describeValue } from '../protocol/describe-value.js';
 import { createErrorStream } from '../protocol/error-stream.js';
 import { ImproperlyConfigured } from '../protocol/errors.js';
+import { VERSION } from '../version.js';
 import type { GatewayOptions } from './types.js';
 
 const KNOWN = new Set(['errors', 'multithread', 'multiprocess', 'runOnce', 'serverSoftware', 'fileWrapper', 'baseEnviron']);
 // What a Server header value may hold: visible ASCII, spaces and tabs (RFC 9110 §10.2.4, §5.5).
 const HEADER_TEXT = /^[\t\x20-\x7e]*$/;
 
-let defaultSoftware: string | undefined;
+const DEFAULT_SOFTWARE = `tsgi/${VERSION} node/${process.versions.node}`;
 
 /** `tsgi/<version> node/<version>`: the default `Server` header and `SERVER_SOFTWARE`. */
 export function serverSoftware(): string {
-  if (defaultSoftware === undefined) {
-    // package.json is three levels up from dist/lib/gateway/, in the repository and when installed.
-    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    defaultSoftware = `tsgi/${version} node/${process.versions.node}`;
-  }
-  return defaultSoftware;
+  return DEFAULT_SOFTWARE;
 }
 
 /**
