@@ -92,6 +92,11 @@ export class MultiPartParserError extends TsgiError {
   override name = 'MultiPartParserError';
 }
 
+/** The content of a TemplateResponse was read before `render()` (Django's ContentNotRenderedError). */
+export class ContentNotRenderedError extends TsgiError {
+  override name = 'ContentNotRenderedError';
+}
+
 /**
  * Thrown by a pipeline middleware factory to take itself out of the chain
  * (Django's `MiddlewareNotUsed`); the next layer wraps the previous handler.

@@ -4,13 +4,13 @@
  * this file only names what crosses between them.
  */
 import type { HttpRequest } from './http/http-request.js';
-import type { HttpResponse } from './http/http-response.js';
+import type { HttpResponseBase } from './http/http-response-base.js';
 
 /** Values captured from the URL (after converters) merged with the pattern's extra kwargs. */
 export type Kwargs = Record<string, unknown>;
 
 /** What a view returns: a response, now or later. */
-export type ViewResult = HttpResponse | Promise<HttpResponse>;
+export type ViewResult = HttpResponseBase | Promise<HttpResponseBase>;
 
 /**
  * A view: `(request, kwargs, ...args)`. `kwargs` holds named captures and
