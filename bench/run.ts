@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: tsgi's development server against bare node:http, both
- * serving the same 11-byte hello world, then the compose() micro-benchmark.
+ * serving the same 11-byte hello world; then the URL resolver against a
+ * linear path-to-regexp scan and find-my-way; then the compose()
+ * micro-benchmark.
  *
  * Each server runs in its own child process, started once and warmed up;
  * autocannon loads them from this process in interleaved rounds (bare, tsgi,
@@ -16,13 +18,14 @@
  *   --rounds N        BENCH_ROUNDS        rounds per server (default 5)
  *   --duration S      BENCH_DURATION      seconds per round (default 5)
  *   --connections C   BENCH_CONNECTIONS   concurrent connections (default 50)
- *   --skip-http       BENCH_SKIP_HTTP=1   only the compose() micro-benchmark
+ *   --skip-http       BENCH_SKIP_HTTP=1   only the in-process micro-benchmarks
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runComposeMicro } from './compose-micro.js';
+import { runResolveMicro } from './resolve-micro.js';
 
 interface BenchOptions {
   rounds: number;
@@ -159,6 +162,11 @@ function benchCompose(options: BenchOptions): void {
   console.log(`  ratio composed/direct: ${ratio.toFixed(3)}`);
 }
 
+function benchResolve(options: BenchOptions): void {
+  for (const line of runResolveMicro({ rounds: Math.max(3, options.rounds) })) console.log(line);
+}
+
 const options = readOptions();
 if (!options.skipHttp) await benchHttp(options);
+benchResolve(options);
 benchCompose(options);

@@ -4,6 +4,7 @@
  */
 import test from 'ava';
 import * as tsgi from 'tsgi';
+import * as framework from 'tsgi/framework';
 import * as gateway from 'tsgi/gateway';
 import * as server from 'tsgi/server';
 import * as testing from 'tsgi/testing';
@@ -32,4 +33,17 @@ test("an application built from the 'tsgi' entry passes validation through the t
   const response = await new testing.Client(tsgi.compose()(app)).get('/entry');
   t.is(response.statusLine, '200 OK');
   t.is(response.text(), '/entry');
+});
+
+test("'tsgi/framework' exports createApplication(), the URLconf, requests and responses", async (t) => {
+  for (const name of ['createApplication', 'path', 'rePath', 'include', 'createResolver', 'HttpRequest',
+    'HttpResponse', 'JsonResponse', 'commonMiddleware', 'View', 'Http404', 'NoReverseMatch']) {
+    t.is(typeof (framework as Record<string, unknown>)[name], 'function', name);
+  }
+  const app = framework.createApplication({
+    urlpatterns: [framework.path('items/<int:id>/', (_request, { id }) => new framework.JsonResponse({ id }))],
+    allowedHosts: ['testserver'],
+  });
+  const response = await new testing.Client(app).get('/items/7/');
+  t.deepEqual(response.json(), { id: 7 });
 });

@@ -1,0 +1,98 @@
+/**
+ * `createApplication()` turns a URLconf and a list of pipeline middleware
+ * into one tsgi Application (Django's `WSGIHandler` + `BaseHandler`).
+ *
+ * Everything is checked and built once, here: the options, the resolver,
+ * the middleware chain. Per request the application
+ *
+ * 1. sends `requestStarted`, builds the `HttpRequest` and points
+ *    `request.urlconf` at the resolver (for `request.reverse()`);
+ * 2. runs the chain, which always answers (exceptions become responses);
+ * 3. logs a response >= 400 (`Not Found: /x`) to `tsgi.errors`;
+ * 4. hands the response to the gateway. When the server closes the body,
+ *    the response closes, which closes the request and sends
+ *    `requestFinished`.
+ *
+ * @example
+ * const app = createApplication({
+ *   urlpatterns: [path('articles/<int:year>/', yearArchive, { name: 'year-archive' })],
+ *   middleware: [securityMiddleware(), commonMiddleware()],
+ * });
+ * serve(app, { port: 8000 });
+ */
+import type { Application, Environ, StartResponse } from '../../protocol/types.js';
+import { HttpRequest, sendResponse, type HttpResponseBase } from '../http/index.js';
+import { createResolver, type UrlConf } from '../urls/index.js';
+import { loadMiddleware } from './load-middleware.js';
+import { logResponse, writeError } from './log-response.js';
+import { PropagatingException } from './response-for-exception.js';
+import { resolveSettings, type ApplicationOptions, type Settings } from './settings.js';
+import { Signals } from './signals.js';
+import type { MiddlewareContext } from './types.js';
+
+/** A tsgi Application that also exposes what it was built from. */
+export interface FrameworkApplication extends Application {
+  /** The root URLconf (`app.resolver.reverse('name')`, `app.resolver.check()`). */
+  readonly resolver: UrlConf;
+  /** `requestStarted`, `requestFinished`, `gotRequestException`. */
+  readonly signals: Signals;
+  /** The resolved, frozen options. */
+  readonly settings: Settings;
+}
+
+export function createApplication(options: ApplicationOptions): FrameworkApplication {
+  const settings = resolveSettings(options);
+  const resolver = createResolver(options.urlpatterns);
+  const signals = new Signals();
+  const context: MiddlewareContext = Object.freeze({ settings, resolver });
+  const middleware = options.middleware ?? [];
+  const { chain, notUsed } = loadMiddleware(middleware, context, { settings, signals });
+  if (settings.debug) {
+    // Django logs these to django.request in DEBUG; there is no request yet, so stderr.
+    for (const skipped of notUsed) process.stderr.write(`MiddlewareNotUsed('${skipped.name}'): ${skipped.message}\n`);
+  }
+
+  const application = async function frameworkApplication(environ: Environ, startResponse: StartResponse) {
+    const errors = environ['tsgi.errors'];
+    signals.emit('requestStarted', { environ }, errors);
+    const request = new HttpRequest(environ, settings.request);
+    request.urlconf = resolver;
+    let response: HttpResponseBase;
+    try {
+      response = await chain(request);
+    } catch (error) {
+      // Only `propagateExceptions` gets here; requestFinished is not sent (as Django).
+      closeRequest(request);
+      throw error instanceof PropagatingException ? error.error : error;
+    }
+    if (response.status >= 400) logResponse(request, response);
+    response.addCloser(() => {
+      closeRequest(request);
+      signals.emit('requestFinished', { environ, request }, errors);
+    });
+    try {
+      return sendResponse(response, environ, startResponse);
+    } catch (error) {
+      response.close();
+      throw error;
+    }
+  };
+
+  const described = `<FrameworkApplication ${middleware.length - notUsed.length} middleware${settings.debug ? ' debug' : ''}>`;
+  return Object.defineProperties(application, {
+    resolver: { value: resolver, enumerable: true },
+    signals: { value: signals, enumerable: true },
+    settings: { value: settings, enumerable: true },
+    toString: { value: () => described },
+  }) as FrameworkApplication;
+}
+
+/** Closes the request (temporary upload files); a failure is logged, never thrown. */
+function closeRequest(request: HttpRequest): void {
+  try {
+    const closing: unknown = request.close();
+    if (closing instanceof Promise) closing.catch((error: unknown) => writeError(request, `Closing the request failed: ${String(error)}\n`));
+  } catch (error) {
+    writeError(request, `Closing the request failed: ${String(error)}\n`);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The innermost layer of the chain (Django's `BaseHandler._get_response`):
+ * everything between the pipeline middleware and the view.
+ *
+ * 1. Resolve `request.pathInfo` (with `request.urlconf` when a middleware set
+ *    it to another `UrlConf`, as Django honours `request.urlconf`); a miss
+ *    throws `Resolver404` before any hook runs (so `processView` and
+ *    `processException` never see URL misses).
+ * 2. `processView` hooks, top layer first; the first response wins and the
+ *    view is skipped. Their exceptions go to the exception mapping, not to
+ *    `processException`.
+ * 3. The view, `view(request, kwargs, ...args)`; its exception goes through
+ *    `processException` hooks, bottom layer first (first response wins, else
+ *    it is re-thrown).
+ * 4. A view that returns no response is an error (a 500, not given to
+ *    `processException`).
+ * 5. A TemplateResponse goes through `processTemplateResponse` hooks, bottom
+ *    layer first, then is rendered; render errors do reach `processException`.
+ */
+import { describeValue } from '../../protocol/describe-value.js';
+import { HttpResponseBase, type HttpRequest, type TemplateResponse } from '../http/index.js';
+import { UrlConf } from '../urls/index.js';
+import type { Kwargs, View } from '../types.js';
+import { hasRender } from './response-for-exception.js';
+import type { GetResponse, MaybePromise } from './types.js';
+
+type Maybe = HttpResponseBase | null | undefined | void;
+
+/** The hooks collected from the layers, each list already in calling order. */
+export interface CollectedHooks {
+  /** Settings order (top layer first). */
+  readonly view: Array<(request: HttpRequest, view: View, args: readonly string[], kwargs: Kwargs) => MaybePromise<Maybe>>;
+  /** Reverse settings order (bottom layer first); `name` is used in errors. */
+  readonly templateResponse: Array<{ name: string; hook: (request: HttpRequest, response: TemplateResponse) => MaybePromise<HttpResponseBase> }>;
+  /** Reverse settings order (bottom layer first). */
+  readonly exception: Array<(request: HttpRequest, error: unknown) => MaybePromise<Maybe>>;
+}
+
+/** The name a view goes by in messages: its function name, or `<anonymous view>`. */
+export function viewName(view: Function): string {
+  return view.name || '<anonymous view>';
+}
+
+/** Builds the innermost `getResponse` over `resolver`, running `hooks`. */
+export function innerGetResponse(resolver: UrlConf, hooks: CollectedHooks): GetResponse {
+  async function processExceptionByMiddleware(request: HttpRequest, error: unknown): Promise<HttpResponseBase> {
+    for (const hook of hooks.exception) {
+      const response = await hook(request, error);
+      if (response) return response;
+    }
+    throw error;
+  }
+
+  return async function getResponse(request: HttpRequest): Promise<HttpResponseBase> {
+    const match = activeResolver(request, resolver).resolve(request.pathInfo);
+    request.resolverMatch = match;
+    const { view, args, kwargs } = match;
+
+    let response: unknown;
+    for (const hook of hooks.view) {
+      response = await hook(request, view, args, kwargs);
+      if (response) break;
+    }
+    if (!response) {
+      try {
+        response = await view(request, kwargs, ...args);
+      } catch (error) {
+        response = await processExceptionByMiddleware(request, error);
+      }
+    }
+    let checked = checkResponse(response, `The view ${viewName(view)}`);
+
+    if (hasRender(checked)) {
+      for (const { name, hook } of hooks.templateResponse) {
+        checked = checkResponse(await hook(request, checked as TemplateResponse), `${name}.processTemplateResponse`);
+      }
+      if (hasRender(checked)) {
+        try {
+          checked = await checked.render();
+        } catch (error) {
+          checked = await processExceptionByMiddleware(request, error);
+        }
+      }
+    }
+    return checked;
+  };
+}
+
+/** The URLconf for `request`: the one a middleware put in `request.urlconf`, else the application's. */
+export function activeResolver(request: HttpRequest, resolver: UrlConf): UrlConf {
+  const urlconf = request.urlconf;
+  return urlconf !== resolver && urlconf instanceof UrlConf ? urlconf : resolver;
+}
+
+/** Django's `check_response`: what a view (or hook) hands back must be a response. */
+function checkResponse(response: unknown, subject: string): HttpResponseBase {
+  if (response instanceof HttpResponseBase) return response;
+  throw new TypeError(`${subject} didn't return an HttpResponse object. It returned ${describeValue(response)} instead.`);
+}
