@@ -1,8 +1,10 @@
 /**
  * One benchmark server, run in a child process by run.ts:
- * `node dist/bench/hello-server.js bare|tsgi`. Both answer every request
- * with the same 11-byte `hello world` as text/plain with a Content-Length;
- * tsgi's Server header is turned off so both send the same headers.
+ * `node dist/bench/hello-server.js bare|tsgi|framework`. `bare` and `tsgi`
+ * answer every request with the same 11-byte `hello world` as text/plain
+ * with a Content-Length; tsgi's Server header is turned off so both send
+ * the same headers. `framework` serves bench/framework-app.ts (five
+ * pipeline middleware, a 100-route URLconf, a JSON response).
  * The child reports its port over IPC, answers 'cpu' with its CPU time so
  * far (`process.cpuUsage()`), and exits when the parent disconnects.
  */
@@ -10,6 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Application } from '../lib/protocol/types.js';
 import { makeServer } from '../lib/server/index.js';
+import { frameworkApp } from './framework-app.js';
 
 const BODY = Buffer.from('hello world');
 
@@ -28,17 +31,17 @@ async function startBare(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function startTsgi(): Promise<number> {
-  const server = await makeServer('127.0.0.1', 0, helloApp, { log: false, serverSoftware: '' });
+async function startTsgi(app: Application): Promise<number> {
+  const server = await makeServer('127.0.0.1', 0, app, { log: false, serverSoftware: '' });
   return server.port;
 }
 
 const kind = process.argv[2];
-if (kind !== 'bare' && kind !== 'tsgi') {
-  console.error(`hello-server: the argument must be 'bare' or 'tsgi'; got ${String(kind)}.`);
+if (kind !== 'bare' && kind !== 'tsgi' && kind !== 'framework') {
+  console.error(`hello-server: the argument must be 'bare', 'tsgi' or 'framework'; got ${String(kind)}.`);
   process.exit(2);
 }
-const port = kind === 'bare' ? await startBare() : await startTsgi();
+const port = kind === 'bare' ? await startBare() : await startTsgi(kind === 'tsgi' ? helloApp : frameworkApp);
 process.send?.({ port });
 process.on('message', (message) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });

@@ -1,13 +1,19 @@
 /**
- * `npm run bench`: tsgi's development server against bare node:http, both
- * serving the same 11-byte hello world; then the URL resolver against a
- * linear path-to-regexp scan and find-my-way; then the compose()
- * micro-benchmark.
+ * `npm run bench`, in four parts:
+ *
+ * 1. tsgi's development server against bare node:http, both serving the same
+ *    11-byte hello world (target: tsgi/bare >= 0.95);
+ * 2. a full framework request (five pipeline middleware, a 100-route
+ *    URLconf hit on its last route with an int captured, a JSON response)
+ *    through the development server, against the same bare node:http hello
+ *    world (target: framework/bare >= 0.75);
+ * 3. the URL resolver against a linear path-to-regexp scan and find-my-way;
+ * 4. the compose() micro-benchmark.
  *
  * Each server runs in its own child process, started once and warmed up;
- * autocannon loads them from this process in interleaved rounds (bare, tsgi,
- * bare, tsgi, …) so drift in the machine affects both alike. The figure of
- * merit is the ratio of the medians, tsgi / bare (target: >= 0.95).
+ * autocannon loads them from this process in interleaved rounds (bare,
+ * candidate, bare, candidate, …) so drift in the machine affects both alike.
+ * The figure of merit is the ratio of the medians, candidate / bare.
  *
  * With two cores, autocannon and the server share the machine, and the
  * requests per second move with whatever else runs. Each round therefore
@@ -25,6 +31,7 @@ import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runComposeMicro } from './compose-micro.js';
+import { FRAMEWORK_PATH } from './framework-app.js';
 import { runResolveMicro } from './resolve-micro.js';
 
 interface BenchOptions {
@@ -60,20 +67,22 @@ function positiveInteger(name: string, text: string): number {
   return value;
 }
 
+type ServerKind = 'bare' | 'tsgi' | 'framework';
+
 interface ChildServer {
-  kind: 'bare' | 'tsgi';
+  kind: ServerKind;
   url: string;
   child: ChildProcess;
 }
 
-/** Starts `hello-server.js kind` and waits for the port it reports. */
-function startServer(kind: 'bare' | 'tsgi'): Promise<ChildServer> {
+/** Starts `hello-server.js kind` and waits for the port it reports; `path` is what the load requests. */
+function startServer(kind: ServerKind, path = '/'): Promise<ChildServer> {
   const child = fork(new URL('./hello-server.js', import.meta.url), [kind], { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bench: the ${kind} server exited early (code ${code}).`)));
     child.once('message', (message: { port: number }) => {
-      resolve({ kind, url: `http://127.0.0.1:${message.port}/`, child });
+      resolve({ kind, url: `http://127.0.0.1:${message.port}${path}`, child });
     });
   });
 }
@@ -112,41 +121,61 @@ function median(values: readonly number[]): number {
 
 const format = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-async function benchHttp(options: BenchOptions): Promise<void> {
+/** What one comparison loads: the candidate server, and the ratio it must reach against bare. */
+interface Comparison {
+  title: string;
+  kind: Exclude<ServerKind, 'bare'>;
+  path: string;
+  target: number;
+}
+
+async function compareWithBare(comparison: Comparison, options: BenchOptions): Promise<void> {
+  const { kind } = comparison;
   console.log(
-    `HTTP hello world: ${options.rounds} rounds x ${options.duration} s, ${options.connections} connections, ` +
+    `${comparison.title}: ${options.rounds} rounds x ${options.duration} s, ${options.connections} connections, ` +
       `node ${process.version}`,
   );
   const bare = await startServer('bare');
-  const tsgi = await startServer('tsgi');
+  const candidate = await startServer(kind, comparison.path);
   try {
     // Warm-up: let both JITs settle before anything is recorded.
     await load(bare, options, 2);
-    await load(tsgi, options, 2);
-    const rps = { bare: [] as number[], tsgi: [] as number[] };
-    const cpu = { bare: [] as number[], tsgi: [] as number[] };
+    await load(candidate, options, 2);
+    const rps = { bare: [] as number[], candidate: [] as number[] };
+    const cpu = { bare: [] as number[], candidate: [] as number[] };
     for (let round = 1; round <= options.rounds; round += 1) {
       const bareLoad = await load(bare, options, options.duration);
-      const tsgiLoad = await load(tsgi, options, options.duration);
+      const candidateLoad = await load(candidate, options, options.duration);
       rps.bare.push(bareLoad.rps);
-      rps.tsgi.push(tsgiLoad.rps);
+      rps.candidate.push(candidateLoad.rps);
       cpu.bare.push(bareLoad.cpuPerRequest);
-      cpu.tsgi.push(tsgiLoad.cpuPerRequest);
+      cpu.candidate.push(candidateLoad.cpuPerRequest);
       console.log(
         `  round ${round}: bare ${format(bareLoad.rps)} req/s (${bareLoad.cpuPerRequest.toFixed(1)} µs CPU/req), ` +
-          `tsgi ${format(tsgiLoad.rps)} req/s (${tsgiLoad.cpuPerRequest.toFixed(1)} µs CPU/req), ratio ${(tsgiLoad.rps / bareLoad.rps).toFixed(3)}`,
+          `${kind} ${format(candidateLoad.rps)} req/s (${candidateLoad.cpuPerRequest.toFixed(1)} µs CPU/req), ` +
+          `ratio ${(candidateLoad.rps / bareLoad.rps).toFixed(3)}`,
       );
     }
-    console.log(`  median: bare ${format(median(rps.bare))} req/s, tsgi ${format(median(rps.tsgi))} req/s`);
-    console.log(`  ratio tsgi/bare: ${(median(rps.tsgi) / median(rps.bare)).toFixed(3)} (target >= 0.95)`);
+    console.log(`  median: bare ${format(median(rps.bare))} req/s, ${kind} ${format(median(rps.candidate))} req/s`);
     console.log(
-      `  server CPU per request: bare ${median(cpu.bare).toFixed(1)} µs, tsgi ${median(cpu.tsgi).toFixed(1)} µs ` +
-        `(bare/tsgi ${(median(cpu.bare) / median(cpu.tsgi)).toFixed(3)})`,
+      `  ratio ${kind}/bare: ${(median(rps.candidate) / median(rps.bare)).toFixed(3)} (target >= ${comparison.target.toFixed(2)})`,
+    );
+    console.log(
+      `  server CPU per request: bare ${median(cpu.bare).toFixed(1)} µs, ${kind} ${median(cpu.candidate).toFixed(1)} µs ` +
+        `(bare/${kind} ${(median(cpu.bare) / median(cpu.candidate)).toFixed(3)})`,
     );
   } finally {
     bare.child.disconnect();
-    tsgi.child.disconnect();
+    candidate.child.disconnect();
   }
+}
+
+async function benchHttp(options: BenchOptions): Promise<void> {
+  await compareWithBare({ title: 'HTTP hello world', kind: 'tsgi', path: '/', target: 0.95 }, options);
+  await compareWithBare(
+    { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', kind: 'framework', path: FRAMEWORK_PATH, target: 0.75 },
+    options,
+  );
 }
 
 function benchCompose(options: BenchOptions): void {
