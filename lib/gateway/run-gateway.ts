@@ -111,7 +111,7 @@ class Exchange {
 
   /** PEP 3333 `write()`: the data goes out before the body's, as if yielded. */
   readonly write: Write = (chunk) => {
-    if (this.#finished || this.#sink.signal.aborted) return this.#lateWrite(chunk);
+    if (this.#finished || this.#clientGone()) return this.#lateWrite(chunk);
     if (!(chunk instanceof Uint8Array)) {
       const advice = typeof chunk === 'string' ? ' Encode text first, e.g. write(Buffer.from(text)).' : '';
       throw new ProtocolError(`write() chunk must be a Uint8Array; got ${describeValue(chunk)}.${advice}`);
@@ -131,7 +131,7 @@ class Exchange {
   };
 
   #lateWrite(chunk: unknown): Promise<void> {
-    if (this.#sink.signal.aborted) return rejected(disconnectedError());
+    if (this.#clientGone()) return rejected(disconnectedError());
     const error = new ProtocolError(
       `write() was called after the response finished; got ${describeValue(chunk)}. ` +
         "The data was dropped: write only before the application's body ends.",
@@ -142,7 +142,7 @@ class Exchange {
 
   /** `100 Continue`, only while it can still precede the response (RFC 9110 §10.1.1). */
   #sendContinue(): void {
-    if (!this.#state.headersSent && !this.#finished && !this.#sink.signal.aborted) this.#sink.sendContinue?.();
+    if (!this.#state.headersSent && !this.#finished && !this.#clientGone()) this.#sink.sendContinue?.();
   }
 
   /**
@@ -155,7 +155,7 @@ class Exchange {
       return this.#sendSync(body[Symbol.iterator](), settledLate);
     }
     checkBody(body);
-    if (this.#sink.signal.aborted) return;
+    if (this.#clientGone()) return;
     if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
       return this.#sendAsync((body as AsyncIterable<unknown>)[Symbol.asyncIterator]());
     }
@@ -183,7 +183,7 @@ class Exchange {
         this.#iteratorOpen = false;
         return this.#finish();
       }
-      if (askClient && this.#sink.signal.aborted) return;
+      if (askClient && this.#clientGone()) return;
       askClient = true;
       const pending = this.#deliver(checkChunk(step.value), 'body');
       if (pending !== undefined) return this.#resumeSync(iterator, pending);
@@ -202,7 +202,7 @@ class Exchange {
     this.#iteratorOpen = true;
     for (;;) {
       if (this.#stop) return this.#finish();
-      if (this.#sink.signal.aborted) return;
+      if (this.#clientGone()) return;
       let step: IteratorResult<unknown> | typeof DISCONNECTED;
       try {
         step = await this.#untilDisconnect(iterator.next());
@@ -304,7 +304,7 @@ class Exchange {
   async #fail(error: unknown): Promise<void> {
     const finished = this.#finished;
     this.#finished = true;
-    if (this.#sink.signal.aborted) return;
+    if (this.#clientGone()) return;
     if (error instanceof ClientDisconnected) {
       if (!finished) this.#abort(error);
       return;
@@ -326,7 +326,7 @@ class Exchange {
       }
       await this.#whenReady(this.#sink.end());
     } catch (sinkError) {
-      if (this.#sink.signal.aborted || sinkError instanceof ClientDisconnected) return;
+      if (this.#clientGone() || sinkError instanceof ClientDisconnected) return;
       this.#log('Error sending the response', sinkError);
       this.#abort(sinkError);
     }
@@ -387,6 +387,15 @@ class Exchange {
   /** Waits for a sink call that returned a Promise, unless the client leaves first. */
   async #whenReady(result: void | Promise<void>): Promise<void> {
     if (result !== undefined) await this.#untilDisconnect(result);
+  }
+
+  /**
+   * The client went away. Asks the sink's cheap `disconnected` when it has
+   * one: reading `signal` may make the front-end build an AbortController.
+   */
+  #clientGone(): boolean {
+    const sink = this.#sink;
+    return sink.disconnected ?? sink.signal.aborted;
   }
 
   #done(): void {
