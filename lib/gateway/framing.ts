@@ -10,6 +10,8 @@
  * - Otherwise an application's `Content-Length` is used as it is; else a
  *   length the gateway knows (an array body, or no data at all) is sent;
  *   else HTTP/1.1 gets chunked coding and older clients a close-delimited body.
+ * - For HEAD, an empty body says nothing about the body a GET would get (the
+ *   application may skip producing it), so no `Content-Length: 0` is made up.
  */
 import type { HeaderList } from '../protocol/types.js';
 import { httpDate } from './date-header.js';
@@ -38,7 +40,7 @@ export function buildHead(state: ResponseState, context: HeadContext): ResponseH
     framing = NONE;
   } else if (state.declaredLength !== undefined) {
     framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: state.declaredLength };
-  } else if (context.knownLength !== undefined) {
+  } else if (context.knownLength !== undefined && !(context.knownLength === 0 && context.method === 'HEAD')) {
     headers.push(['Content-Length', String(context.knownLength)]);
     framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: context.knownLength };
   } else if (context.method === 'HEAD') {

@@ -237,6 +237,24 @@ test("runGateway() answers HEAD with the application's Content-Length", async (t
   t.false(sink.aborted);
 });
 
+for (const [label, body] of [
+  ['an empty array', () => []],
+  ['an empty stream', async function* empty() {}],
+] as const) {
+  test(`runGateway() makes up no Content-Length: 0 for HEAD with ${label} (SPEC §8.9)`, async (t) => {
+    const { sink } = await run(
+      (_environ, startResponse) => {
+        start200(startResponse);
+        return body();
+      },
+      { method: 'HEAD' },
+    );
+    t.deepEqual(sink.head?.framing, { kind: 'none' });
+    t.false(sink.head?.headers.some(([name]) => name === 'Content-Length'));
+    t.true(sink.ended);
+  });
+}
+
 test('runGateway() stops iterating a streamed HEAD body after its first chunk and closes it', async (t) => {
   const tracker: Tracked = { log: [] };
   const { sink } = await run(
