@@ -6,6 +6,8 @@ import test from 'ava';
 import * as tsgi from 'tsgi';
 import * as framework from 'tsgi/framework';
 import * as gateway from 'tsgi/gateway';
+import * as middleware from 'tsgi/middleware';
+import { compress as compressByPath } from 'tsgi/middleware/compress';
 import * as server from 'tsgi/server';
 import * as testing from 'tsgi/testing';
 
@@ -46,4 +48,17 @@ test("'tsgi/framework' exports createApplication(), the URLconf, requests and re
   });
   const response = await new testing.Client(app).get('/items/7/');
   t.deepEqual(response.json(), { id: 7 });
+});
+
+test("'tsgi/middleware' and 'tsgi/middleware/<name>' export the bundled middleware", (t) => {
+  for (const name of ['accessLog', 'basicAuth', 'bearerAuth', 'showExceptions', 'requestId', 'serverTiming',
+    'compress', 'conditionalGet', 'contentLength', 'etag', 'head', 'staticFiles', 'urlMap', 'proxyFix',
+    'methodOverride', 'cors', 'bodyLimit', 'timeout']) {
+    t.is(typeof (middleware as Record<string, unknown>)[name], 'function', name);
+  }
+  t.is(compressByPath, middleware.compress);
+});
+
+test("'tsgi/middleware/_internal/…' is not part of the public API", async (t) => {
+  await t.throwsAsync(import('tsgi/middleware/_internal/head-body' as string), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
 });
