@@ -8,7 +8,9 @@
  *    through the development server, against the same bare node:http hello
  *    world (target: framework/bare >= 0.75);
  * 3. the URL resolver against a linear path-to-regexp scan and find-my-way;
- * 4. the compose() micro-benchmark.
+ * 4. each bundled middleware's per-request cost around a hello-world app,
+ *    in-process through the gateway;
+ * 5. the compose() micro-benchmark.
  *
  * Each server runs in its own child process, started once and warmed up;
  * autocannon loads them from this process in interleaved rounds (bare,
@@ -32,6 +34,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runComposeMicro } from './compose-micro.js';
 import { FRAMEWORK_PATH } from './framework-app.js';
+import { runMiddlewareMicro } from './middleware-micro.js';
 import { runResolveMicro } from './resolve-micro.js';
 
 interface BenchOptions {
@@ -195,7 +198,12 @@ function benchResolve(options: BenchOptions): void {
   for (const line of runResolveMicro({ rounds: Math.max(3, options.rounds) })) console.log(line);
 }
 
+async function benchMiddleware(options: BenchOptions): Promise<void> {
+  for (const line of await runMiddlewareMicro({ rounds: Math.max(3, options.rounds) })) console.log(line);
+}
+
 const options = readOptions();
 if (!options.skipHttp) await benchHttp(options);
 benchResolve(options);
+await benchMiddleware(options);
 benchCompose(options);

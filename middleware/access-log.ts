@@ -35,7 +35,7 @@ import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, HeaderList, Middleware, StartResponse } from '../lib/protocol/types.js';
 import { isBody, observeBody } from './_internal/access-log-body.js';
-import { compileFormat, jsonLine, NAMED_FORMATS, type LogEntry } from './_internal/access-log-format.js';
+import { compileFormat, jsonLine, NAMED_FORMATS, requestLine, type LogEntry } from './_internal/access-log-format.js';
 
 export interface AccessLogOptions {
   /**
@@ -90,6 +90,7 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
   return function accessLogMiddleware(app: Application): Application {
     return async function accessLogged(environ: Environ, startResponse: StartResponse): Promise<Body> {
       const start = now();
+      const request = requestLine(environ);
       let status = 0;
       let headers: HeaderList = [];
       let bytes = 0;
@@ -100,11 +101,11 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
         const sentStatus = failedBeforeHead ? 500 : status;
         const length = Number(headers.find(([name]) => name.toLowerCase() === 'content-length')?.[1] ?? Infinity);
         let sent = failedBeforeHead ? ERROR_BODY.length : Math.min(bytes, length);
-        if (environ.REQUEST_METHOD === 'HEAD' || NO_BODY(sentStatus)) sent = 0;
+        if (request.method === 'HEAD' || NO_BODY(sentStatus)) sent = 0;
         // HEAD and bodiless statuses: the server stops at the first chunk, which is not an abort.
         const stoppedByServer = sent === 0 && bytes > 0;
         const aborted = !failedBeforeHead && (error !== undefined || (!ended && !stoppedByServer));
-        emit({ environ, start, end: now(), status: sentStatus, headers, bytes: sent, aborted, error });
+        emit({ environ, request, start, end: now(), status: sentStatus, headers, bytes: sent, aborted, error });
       };
       const counting: StartResponse = (statusLine, responseHeaders, excInfo) => {
         // SPEC §12.6: a second call (with excInfo) replaces what the first one said.

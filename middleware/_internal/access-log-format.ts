@@ -11,9 +11,37 @@ import { ImproperlyConfigured } from '../../lib/protocol/errors.js';
 import { describeValue } from '../../lib/protocol/describe-value.js';
 import type { Environ, HeaderList } from '../../lib/protocol/types.js';
 
+/**
+ * The request line as it arrived, taken when the request reached the
+ * middleware: layers below may rewrite the environ (methodOverride changes
+ * the method, urlMap moves the path), but the log shows what the client sent.
+ */
+export interface RequestLine {
+  readonly method: string;
+  /** The target as received (`REQUEST_URI`, or rebuilt from the path and query). */
+  readonly target: string;
+  readonly protocol: string;
+  /** `SCRIPT_NAME` + `PATH_INFO` on arrival. */
+  readonly path: string;
+  readonly query: string;
+}
+
+/** The request line of `environ` as it is now. */
+export function requestLine(environ: Environ): RequestLine {
+  return {
+    method: environ.REQUEST_METHOD,
+    target: requestTarget(environ),
+    protocol: environ.SERVER_PROTOCOL,
+    path: `${environ.SCRIPT_NAME}${environ.PATH_INFO}`,
+    query: environ.QUERY_STRING,
+  };
+}
+
 /** Everything known about one request once its response is over. */
 export interface LogEntry {
+  /** Read when the line is written: keys set by inner layers (`REMOTE_USER`) are there. */
   readonly environ: Environ;
+  readonly request: RequestLine;
   /** When the request reached the middleware, in ms since the epoch. */
   readonly start: number;
   /** When the response was over (the body was closed), in ms since the epoch. */
@@ -95,11 +123,11 @@ const ATOMS: Readonly<Record<string, Atom>> = {
   l: () => '-',
   u: (e) => orDash(e.environ.REMOTE_USER),
   t: (e) => clfTime(e.start),
-  r: (e) => escapeLogItem(`${e.environ.REQUEST_METHOD} ${requestTarget(e.environ)} ${e.environ.SERVER_PROTOCOL}`),
-  m: (e) => escapeLogItem(e.environ.REQUEST_METHOD),
-  U: (e) => escapeLogItem(`${e.environ.SCRIPT_NAME}${e.environ.PATH_INFO}`),
-  q: (e) => escapeLogItem(e.environ.QUERY_STRING),
-  H: (e) => escapeLogItem(e.environ.SERVER_PROTOCOL),
+  r: (e) => escapeLogItem(`${e.request.method} ${e.request.target} ${e.request.protocol}`),
+  m: (e) => escapeLogItem(e.request.method),
+  U: (e) => escapeLogItem(e.request.path),
+  q: (e) => escapeLogItem(e.request.query),
+  H: (e) => escapeLogItem(e.request.protocol),
   s: (e) => (e.status === 0 ? '-' : String(e.status)),
   B: (e) => String(e.bytes),
   b: (e) => (e.bytes === 0 ? '-' : String(e.bytes)),
@@ -177,9 +205,9 @@ export function jsonLine(entry: LogEntry): string {
     time: new Date(entry.start).toISOString(),
     remote_addr: text(environ.REMOTE_ADDR),
     remote_user: text(environ.REMOTE_USER),
-    method: text(environ.REQUEST_METHOD),
-    target: text(requestTarget(environ)),
-    protocol: text(environ.SERVER_PROTOCOL),
+    method: text(entry.request.method),
+    target: text(entry.request.target),
+    protocol: text(entry.request.protocol),
     status: entry.status === 0 ? null : entry.status,
     bytes: entry.bytes,
     duration_ms: micros(entry) / 1000,

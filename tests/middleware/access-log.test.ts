@@ -6,7 +6,7 @@ import { showExceptions } from '../../middleware/show-exceptions.js';
 import { compose } from '../../lib/protocol/compose.js';
 import { MemoryErrorStream } from '../../lib/protocol/error-stream.js';
 import { ImproperlyConfigured } from '../../lib/protocol/errors.js';
-import type { Application } from '../../lib/protocol/types.js';
+import type { Application, Middleware } from '../../lib/protocol/types.js';
 import { Client } from '../../lib/testing/client.js';
 import { recordingApp, type RecordingResponse } from '../../lib/testing/recording-app.js';
 
@@ -261,4 +261,21 @@ test('accessLog() in a stack logs the user, the request id and the 500 of the la
   t.is(response.status, 500);
   t.is(response.headers.get('X-Request-ID'), 'rid-1');
   t.deepEqual(stream.lines, ['ada rid-1 500 -\n']);
+});
+
+test('accessLog() logs the request line as it arrived, not as an inner layer rewrote it', async (t) => {
+  const lines: string[] = [];
+  const rewrite: Middleware = (app) => (environ, startResponse) => {
+    environ.REQUEST_METHOD = 'PUT';
+    environ.SCRIPT_NAME = '/mounted';
+    environ.PATH_INFO = '/rest';
+    return app(environ, startResponse);
+  };
+  const recorder = recordingApp({ body: ['ok'] });
+  const client = new Client(recorder, {
+    middleware: compose(accessLog({ format: '%(r)s %(m)s %(U)s %(q)s', stream: { write: (line: string) => void lines.push(line) } }), rewrite),
+  });
+  await client.post('/original/path?x=1', { body: 'a=b' });
+  t.is(recorder.lastEnviron?.REQUEST_METHOD, 'PUT');
+  t.deepEqual(lines, ['POST /original/path?x=1 HTTP/1.1 POST /original/path x=1\n']);
 });
