@@ -89,7 +89,8 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
   return function timeoutMiddleware(app: Application): Application {
     return async function timeoutApp(environ: Environ, startResponse: StartResponse): Promise<Body> {
       const errors = environ['tsgi.errors'];
-      const request = `${environ.REQUEST_METHOD} ${environ.REQUEST_URI ?? environ.SCRIPT_NAME + environ.PATH_INFO}`;
+      // Named only in messages, so built only when one is written.
+      const request = (): string => `${environ.REQUEST_METHOD} ${environ.REQUEST_URI ?? environ.SCRIPT_NAME + environ.PATH_INFO}`;
       let calledStart = false;
       let settled = false;
       let timedOut = false;
@@ -107,7 +108,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
         },
         answer() {
           const headers: Array<[string, string]> = [['Content-Type', 'text/plain; charset=utf-8']];
-          const error = new ResponseTimeout(`The application did not start its response to ${request} within ${ms} ms.`);
+          const error = new ResponseTimeout(`The application did not start its response to ${request()} within ${ms} ms.`);
           // A pending response of the application is replaced, which takes excInfo (SPEC §6.12).
           if (calledStart) startResponse(statusLine, headers, error);
           else startResponse(statusLine, headers);
@@ -118,11 +119,11 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
         if (settled) return;
         settled = true;
         timedOut = true;
-        errors.write(`timeout(): ${request} did not start its response within ${ms} ms; answered ${statusLine}.\n`);
+        errors.write(`timeout(): ${request()} did not start its response within ${ms} ms; answered ${statusLine}.\n`);
         try {
           onTimeout?.(environ);
         } catch (error) {
-          errors.write(`timeout(): onTimeout failed for ${request}: ${String(error)}\n`);
+          errors.write(`timeout(): onTimeout failed for ${request()}: ${String(error)}\n`);
         }
         expire(TIMED_OUT);
       }, ms);
@@ -148,7 +149,8 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       }
       let body: Body;
       try {
-        const outcome = await Promise.race([result, expired]);
+        // A body returned at once needs no race with the deadline.
+        const outcome = isThenable(result) ? await Promise.race([result, expired]) : result;
         if (outcome === TIMED_OUT || timedOut) return lateAnswer(deadline, Promise.resolve(result));
         body = outcome;
       } catch (error) {
@@ -164,6 +166,10 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       return new TimedBody(body, deadline);
     };
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<Body> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }
 
 /**
