@@ -53,6 +53,13 @@ const registry = new Map<string, Converter>([
   ['path', pathConverter],
 ]);
 
+/**
+ * The built-in converters by object, with their names: routes using only
+ * these can be matched without their regex (see RouteMatcher). A name is
+ * registered once, so `<int:…>` always means this `int`.
+ */
+export const builtinConverters: ReadonlyMap<Converter, string> = new Map([...registry].map(([name, converter]) => [converter, name]));
+
 /** The converter registered under `name`, or undefined. */
 export function getConverter(name: string): Converter | undefined {
   return registry.get(name);

@@ -10,7 +10,8 @@
  * path-to-regexp tokens (`text` / `param`), which `reverse()` compiles.
  */
 import { ImproperlyConfigured } from '../errors.js';
-import { converterNames, getConverter } from './converters.js';
+import { builtinConverters, converterNames, getConverter } from './converters.js';
+import { NO_ARGS, RouteMatcher, type RouteStep } from './route-matcher.js';
 import type { Converter, Pattern, PatternMatch, ReverseTemplate, UrlCheckWarning } from './types.js';
 
 /** Django's `_PATH_PARAMETER_COMPONENT_RE`: `<converter:name>` or `<name>`. */
@@ -20,8 +21,6 @@ const WHITESPACE = /[ \t\n\r\v\f]/;
 /** A JavaScript identifier, which a named group (and a kwargs key used as a variable) needs. */
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
 
-/** Routes never produce positional args; one frozen empty list serves every match. */
-const NO_ARGS = Object.freeze([]) as unknown as string[];
 
 /** How many capturing groups a converter's regex has (they shift the parameters' group numbers). */
 function groupCount(regex: string): number {
@@ -43,6 +42,12 @@ export class RoutePattern implements Pattern {
   readonly literalPrefix: string;
   readonly fullyLiteral: boolean;
   readonly templates: readonly ReverseTemplate[];
+  /**
+   * Matches without the regex (same answers), or null when the route needs
+   * its regex (see RouteMatcher). The resolver's index matches in place
+   * with it, from an offset of the request's path.
+   */
+  readonly matcher: RouteMatcher | null;
   /** The same regex with unnamed groups (cheaper to run); `#params` holds each parameter's group number. */
   readonly #regex: RegExp;
   readonly #params: ReadonlyArray<readonly [string, Converter, number]>;
@@ -57,6 +62,7 @@ export class RoutePattern implements Pattern {
     const matchParts = ['^'];
     let group = 1;
     const converters: Record<string, Converter> = {};
+    const steps: RouteStep[] = [];
     let previousEnd = 0;
     for (const found of route.matchAll(PARAMETER)) {
       const [whole, converterName = 'str', parameter = ''] = found;
@@ -65,8 +71,12 @@ export class RoutePattern implements Pattern {
       const literal = route.slice(previousEnd, found.index);
       parts.push(escapeRegex(literal), `(?<${parameter}>${converter.regex})`);
       matchParts.push(escapeRegex(literal), `(${converter.regex})`);
-      if (literal !== '') tokens.push({ type: 'text', value: literal });
+      if (literal !== '') {
+        tokens.push({ type: 'text', value: literal });
+        steps.push({ literal });
+      }
       tokens.push({ type: 'param', name: parameter });
+      steps.push({ name: parameter, converter });
       converters[parameter] = converter;
       params.push([parameter, converter, group]);
       group += 1 + groupCount(converter.regex);
@@ -75,7 +85,10 @@ export class RoutePattern implements Pattern {
     const tail = route.slice(previousEnd);
     parts.push(escapeRegex(tail));
     matchParts.push(escapeRegex(tail));
-    if (tail !== '') tokens.push({ type: 'text', value: tail });
+    if (tail !== '') {
+      tokens.push({ type: 'text', value: tail });
+      steps.push({ literal: tail });
+    }
     if (this.isEndpoint) {
       parts.push('$');
       matchParts.push('$');
@@ -88,6 +101,7 @@ export class RoutePattern implements Pattern {
     const firstParam = route.search(PARAMETER);
     this.literalPrefix = firstParam === -1 ? route : route.slice(0, firstParam);
     this.templates = [{ tokens, params: params.map(([name]) => name) }];
+    this.matcher = RouteMatcher.compile(steps, this.isEndpoint, builtinConverters);
   }
 
   match(path: string): PatternMatch | null {
@@ -95,6 +109,12 @@ export class RoutePattern implements Pattern {
       // Same answer as the regex, without running it (Django 5.x does the same).
       if (this.isEndpoint) return path === this.route ? { remaining: '', args: [], kwargs: {} } : null;
       return path.startsWith(this.route) ? { remaining: path.slice(this.route.length), args: [], kwargs: {} } : null;
+    }
+    const matcher = this.matcher;
+    if (matcher !== null) {
+      const kwargs = matcher.matchAt(path, 0);
+      if (kwargs === null) return null;
+      return { remaining: this.isEndpoint ? '' : path.slice(matcher.end), args: NO_ARGS, kwargs };
     }
     const found = this.#regex.exec(path);
     if (found === null) return null;

@@ -3,7 +3,7 @@
  * URLPattern). Built by `path(route, view)` and `rePath(regex, view)`.
  */
 import type { Kwargs } from '../types.js';
-import type { MatchParts } from './resolver-match.js';
+import { mergeKwargs, type MatchParts } from './resolver-match.js';
 import type { AnyView, Pattern, UrlCheckWarning } from './types.js';
 
 /** An endpoint adds no namespace of its own: one frozen empty list for all matches. */
@@ -16,6 +16,7 @@ export class UrlPattern {
   readonly defaultKwargs: Readonly<Kwargs>;
   readonly name: string | null;
   readonly #hasDefaults: boolean;
+  readonly #route: string;
 
   constructor(pattern: Pattern, view: AnyView, defaultKwargs: Readonly<Kwargs>, name: string | null) {
     this.pattern = pattern;
@@ -23,21 +24,26 @@ export class UrlPattern {
     this.defaultKwargs = defaultKwargs;
     this.name = name;
     this.#hasDefaults = Object.keys(defaultKwargs).length > 0;
+    this.#route = pattern.toString();
   }
 
   /** Django's `URLPattern.resolve`: the match's parts when the whole of `path` matches, else null. */
   resolveParts(path: string): MatchParts | null {
     const found = this.pattern.match(path);
-    if (found === null) return null;
+    return found === null ? null : this.partsFor(found.kwargs, found.args);
+  }
+
+  /** The match's parts for what the pattern captured (the resolver's index matches patterns itself). */
+  partsFor(captured: Kwargs, args: string[]): MatchParts {
     return {
       view: this.view,
-      args: found.args,
+      args,
       // Without extra kwargs, kwargs and capturedKwargs are one (fresh) object.
-      kwargs: this.#hasDefaults ? { ...found.kwargs, ...this.defaultKwargs } : found.kwargs,
-      capturedKwargs: found.kwargs,
+      kwargs: this.#hasDefaults ? mergeKwargs(captured, this.defaultKwargs) : captured,
+      capturedKwargs: captured,
       extraKwargs: this.defaultKwargs,
       urlName: this.name,
-      route: this.pattern.toString(),
+      route: this.#route,
       appNames: NO_NAMES,
       namespaces: NO_NAMES,
     };

@@ -6,7 +6,7 @@
  * agree with.
  */
 import type { Kwargs } from '../types.js';
-import type { MatchParts } from './resolver-match.js';
+import { mergeKwargs, type MatchParts } from './resolver-match.js';
 import type { Pattern, PatternMatch, UrlCheckWarning, UrlEntry } from './types.js';
 import { UrlPattern } from './url-pattern.js';
 
@@ -82,13 +82,13 @@ export class UrlResolver {
  * kwargs are prefix captures, then the include's extra kwargs, then the inner
  * kwargs; positional args of the prefix are kept only when no kwargs remain.
  */
-export function mergeLevel(resolver: UrlResolver, prefix: PatternMatch, child: UrlEntry, sub: MatchParts): MatchParts {
+export function mergeLevel(resolver: UrlResolver, prefix: Pick<PatternMatch, 'args' | 'kwargs'>, child: UrlEntry, sub: MatchParts): MatchParts {
   const defaults = resolver.defaultKwargs;
   let kwargs = sub.kwargs;
   let extraKwargs = sub.extraKwargs;
   if (!isEmpty(prefix.kwargs) || !isEmpty(defaults)) {
-    kwargs = { ...prefix.kwargs, ...defaults, ...sub.kwargs };
-    extraKwargs = isEmpty(defaults) ? sub.extraKwargs : { ...defaults, ...sub.extraKwargs };
+    kwargs = mergeKwargs(prefix.kwargs, defaults, sub.kwargs);
+    extraKwargs = isEmpty(defaults) ? sub.extraKwargs : mergeKwargs(defaults, sub.extraKwargs);
   }
   const args = prefix.args.length > 0 && isEmpty(kwargs) ? [...prefix.args, ...sub.args] : sub.args;
   return {

@@ -47,6 +47,7 @@ function generator(random: () => number) {
     slug: () => pick(['a', 'x-y', 'a_b', 'blog']),
     path: () => pick(['a', 'a/b', '1/2/3']),
     odd: () => pick(['1', '2', '3', '10']),
+    uuid: () => pick(['075194d3-6885-417e-a8a8-6c931e272f00', '075194D3-6885-417E-A8A8-6C931E272F00']),
   };
   let views = 0;
   let names = 0;
@@ -61,7 +62,7 @@ function generator(random: () => number) {
         text += literal;
         pieces.push(() => literal);
       } else {
-        const converter = pick(['str', 'int', 'slug', 'path', 'odd', '']);
+        const converter = pick(['str', 'int', 'slug', 'path', 'odd', 'uuid', '']);
         const name = `p${names++}`;
         text += converter === '' ? `<${name}>` : `<${converter}:${name}>`;
         const value = values[converter === '' ? 'str' : converter] as () => string;
