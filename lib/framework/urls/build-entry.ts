@@ -42,6 +42,13 @@ export function buildEntry(
       namespace: target.namespace,
     });
   }
+  // A class-based view class is a function too, but calling it fails on every request (Django: urls.E009).
+  if (typeof target === 'function' && typeof (target as { asView?: unknown }).asView === 'function') {
+    throw new TypeError(`${caller}: view must be a callable; pass ${target.name || 'View'}.asView(), not the ${target.name || 'View'} class.`);
+  }
+  if (typeof target === 'object' && target !== null && typeof (target.constructor as { asView?: unknown } | undefined)?.asView === 'function') {
+    throw new TypeError(`${caller}: view must be a callable; pass ${target.constructor.name}.asView(), not ${target.constructor.name}().`);
+  }
   if (typeof target === 'function') return new UrlPattern(makePattern(true, name), target as AnyView, { ...kwargs }, name);
   throw new TypeError(`${caller}: view must be a function or the result of include(), got ${describeValue(target)}.`);
 }

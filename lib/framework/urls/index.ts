@@ -15,4 +15,4 @@ export { RoutePattern } from './route-pattern.js';
 export { RegexPattern } from './regex-pattern.js';
 // Types
 export type { AnyView, Converter, Pattern, QueryInput, ReverseOptions, UrlCheckWarning, UrlEntry } from './types.js';
-export type { ConverterValue, RouteKwargs, WithExtraKwargs } from './route-kwargs.js';
+export type { ConverterValue, ConverterValues, RouteKwargs, WithExtraKwargs } from './route-kwargs.js';

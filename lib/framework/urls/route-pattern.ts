@@ -194,6 +194,10 @@ function checkParameter(
       `URL route '${route}' uses parameter name '${parameter}' which isn't a valid JavaScript identifier; use letters, digits, '_' or '$', not starting with a digit.`,
     );
   }
+  // Kwargs are plain objects: this name would set their prototype instead of a key.
+  if (parameter === '__proto__') {
+    throw new ImproperlyConfigured(`URL route '${route}' uses parameter name '__proto__', which cannot be a kwarg; choose another name.`);
+  }
   if (Object.hasOwn(seen, parameter)) {
     throw new ImproperlyConfigured(`URL route '${route}' uses parameter name '${parameter}' twice; give each parameter its own name.`);
   }

@@ -110,6 +110,7 @@ const routeErrors: Array<[string, string, string]> = [
     "URL route 'a/<1x>/' uses parameter name '1x' which isn't a valid JavaScript identifier; use letters, digits, '_' or '$', not starting with a digit.",
   ],
   ['an unknown converter', 'a/<foo:x>/', "URL route 'a/<foo:x>/' uses invalid converter 'foo'; use one of 'str', 'int', 'slug', 'uuid', 'path', 'even' or register it first with registerConverter()."],
+  ['the parameter name __proto__', 'a/<__proto__>/', "URL route 'a/<__proto__>/' uses parameter name '__proto__', which cannot be a kwarg; choose another name."],
   ['a parameter used twice', 'a/<x>/<int:x>/', "URL route 'a/<x>/<int:x>/' uses parameter name 'x' twice; give each parameter its own name."],
 ];
 for (const [label, route, message] of routeErrors) {
@@ -174,4 +175,20 @@ test('toString(): patterns describe themselves as Django does', (t) => {
     "ResolverMatch(view=monthArchive, args=[], kwargs={\"year\":2003,\"month\":5}, urlName=null, appNames=[], namespaces=[], route='articles/<int:year>/<int:month>/', capturedKwargs={\"year\":2003,\"month\":5})",
   );
   t.is(String(articles), '<UrlConf [4 patterns, 4 endpoints]>');
+});
+
+test('path(): refuses a class-based view class or instance, naming asView()', (t) => {
+  class ArticleView {
+    static asView(): () => never {
+      throw new Error('not called');
+    }
+  }
+  t.throws(() => path('a/', ArticleView as never), {
+    instanceOf: TypeError,
+    message: "path('a/'): view must be a callable; pass ArticleView.asView(), not the ArticleView class.",
+  });
+  t.throws(() => path('a/', new ArticleView() as never), {
+    instanceOf: TypeError,
+    message: "path('a/'): view must be a callable; pass ArticleView.asView(), not ArticleView().",
+  });
 });

@@ -14,8 +14,16 @@ const assertType = <T extends true>(value: T): T => value;
 assertType<Equal<RouteKwargs<'articles/<int:year>/<slug:slug>/'>, { year: number; slug: string }>>(true);
 assertType<Equal<RouteKwargs<'a/<name>/<path:rest>'>, { name: string; rest: string }>>(true);
 assertType<Equal<RouteKwargs<'a/<custom:x>/'>, { x: unknown }>>(true);
+// A converter whose value type is declared in ConverterValues (declaration merging, below).
+assertType<Equal<RouteKwargs<'a/<declaredYear:y>/'>, { y: number }>>(true);
 assertType<Equal<RouteKwargs<'static/'>, {}>>(true);
 assertType<Equal<RouteKwargs<string>, Record<string, unknown>>>(true);
+
+declare module 'tsgi/framework' {
+  interface ConverterValues {
+    declaredYear: number;
+  }
+}
 
 const seen: unknown[] = [];
 const answer = null as unknown as HttpResponse;
