@@ -14,6 +14,13 @@ import { registerConverter } from '../../lib/framework/index.js';
 /** The first year the blog has articles for. */
 export const FIRST_YEAR = 1990;
 
+// The value type of `<year:…>` captures, so views get `year: number`.
+declare module '../../lib/framework/index.js' {
+  interface ConverterValues {
+    year: number;
+  }
+}
+
 registerConverter('year', {
   regex: '[0-9]{4}',
   toValue(text) {

@@ -4,8 +4,8 @@
  * views serve both instances of the app (`/articles/` and `/archive/`).
  *
  * Kwargs come typed from the routes: `int` and `slug` give `number` and
- * `string`; the custom `year` converter gives `unknown` (the route types
- * cannot know what `toValue` returns), hence the `as number` below.
+ * `string`, and the custom `year` converter `number`, as converters.ts
+ * declares it in `ConverterValues`.
  */
 import {
   Http404,
@@ -21,7 +21,7 @@ import { addComment, allArticles, articlesOfYear, findById, findBySlug, years, t
 import { articleListPage, articlePage, commentFormPage } from '../templates.js';
 
 /** The kwargs of `<year:year>/<slug:slug>/`. */
-type ArticleKey = { year: unknown; slug: string };
+type ArticleKey = { year: number; slug: string };
 
 /** The list, titled after the instance it is served from. */
 export function index(request: HttpRequest) {
@@ -30,14 +30,14 @@ export function index(request: HttpRequest) {
 }
 
 /** One year; a year without articles is a 404 (as Django's YearArchiveView). */
-export function yearArchive(request: HttpRequest, { year }: { year: unknown }) {
-  const articles = articlesOfYear(year as number);
+export function yearArchive(request: HttpRequest, { year }: { year: number }) {
+  const articles = articlesOfYear(year);
   if (articles.length === 0) throw new Http404(`No articles in ${String(year)}.`);
   return render(request, articleListPage, { title: `Articles of ${String(year)}`, articles, years: years() });
 }
 
 function findArticle({ year, slug }: ArticleKey): Promise<Article> {
-  return getOr404(() => findBySlug(year as number, slug), `No article '${slug}' in ${String(year)}.`);
+  return getOr404(() => findBySlug(year, slug), `No article '${slug}' in ${String(year)}.`);
 }
 
 export async function detail(request: HttpRequest, key: ArticleKey) {
