@@ -88,7 +88,8 @@ export async function rawExchange(port: number, request: ConformanceRequest): Pr
         }
       }
     } else if (framing === 'chunked') {
-      result.aborted = !(await readChunked(reader, deliver, disconnect));
+      // disconnect() has already marked an early stop as aborted: do not overwrite it.
+      if (!(await readChunked(reader, deliver, disconnect))) result.aborted = true;
     } else if (framing === 'close') {
       for (let chunk = await reader.some(Infinity); chunk !== undefined; chunk = await reader.some(Infinity)) {
         if (!(await deliver(chunk))) {
