@@ -23,6 +23,47 @@ function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 
+// Responses set the same few header names over and over: a name that passed
+// the token check once need not be checked again. Only so many are kept.
+const NAME_CACHE_LIMIT = 512;
+const VALID_NAMES = new Set<string>();
+
+function checkName(name: string): void {
+  if (VALID_NAMES.has(name)) return;
+  checkHeaderName(name);
+  if (VALID_NAMES.size < NAME_CACHE_LIMIT) VALID_NAMES.add(name);
+}
+
+/** True when `key` has only ASCII characters (then a lower-case match has the same length). */
+function isAscii(key: string): boolean {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+// The lower-case forms of the ASCII names looked up, so many at most.
+const ASCII_KEYS = new Map<string, string>();
+
+/** The lower-case form of `name` when it is ASCII, else undefined. */
+function asciiKey(name: string): string | undefined {
+  let key = ASCII_KEYS.get(name);
+  if (key === undefined && isAscii(name)) {
+    key = name.toLowerCase();
+    if (ASCII_KEYS.size < NAME_CACHE_LIMIT) ASCII_KEYS.set(name, key);
+  }
+  return key;
+}
+
+/**
+ * Whether header `header` is `name` (whose lower case is `key`), ignoring
+ * case, without lower-casing every header in the list: an exact match is
+ * one, and an ASCII `key` can only match a header of its own length.
+ */
+function sameName(header: string, name: string, key: string, ascii: boolean): boolean {
+  if (header === name) return true;
+  if (ascii && header.length !== key.length && typeof header === 'string') return false;
+  return header.toLowerCase() === key;
+}
+
 export class Headers implements Iterable<[name: string, value: string]> {
   readonly #list: HeaderList;
 
@@ -41,8 +82,15 @@ export class Headers implements Iterable<[name: string, value: string]> {
 
   /** The first value of `name`, or `undefined`. */
   get(name: string): string | undefined {
-    const key = name.toLowerCase();
-    return this.#list.find(([header]) => header.toLowerCase() === key)?.[1];
+    const known = asciiKey(name);
+    const key = known ?? name.toLowerCase();
+    const ascii = known !== undefined;
+    const list = this.#list;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i]!;
+      if (sameName(entry[0], name, key, ascii)) return entry[1];
+    }
+    return undefined;
   }
 
   /** Every value of `name`, in order; empty when it is absent. */
@@ -57,7 +105,7 @@ export class Headers implements Iterable<[name: string, value: string]> {
 
   /** Replaces every value of `name` with one, appended at the end. */
   set(name: string, value: string): this {
-    checkHeaderName(name);
+    checkName(name);
     checkHeaderValue(name, value);
     this.delete(name);
     this.#list.push([name, value]);
@@ -69,14 +117,19 @@ export class Headers implements Iterable<[name: string, value: string]> {
    * `_` in a parameter name becomes `-`, a `null` parameter is bare, and
    * other values are always quoted. A `null` value sends only the parameters.
    */
-  add(name: string, value: string | null, params: HeaderParams = {}): this {
-    checkHeaderName(name);
+  add(name: string, value: string | null, params?: HeaderParams): this {
+    checkName(name);
+    if (params === undefined && value !== null) {
+      checkHeaderValue(name, value);
+      this.#list.push([name, value]);
+      return this;
+    }
     const parts: string[] = [];
     if (value !== null) {
       checkHeaderValue(name, value);
       parts.push(value);
     }
-    const entries = Object.entries(params);
+    const entries = Object.entries(params ?? {});
     for (const [key, param] of entries) {
       const paramName = key.replaceAll('_', '-');
       checkHeaderName(paramName);
@@ -96,13 +149,18 @@ export class Headers implements Iterable<[name: string, value: string]> {
 
   /** Removes every value of `name`; true if there was one. Never throws. */
   delete(name: string): boolean {
-    const key = typeof name === 'string' ? name.toLowerCase() : undefined;
+    if (typeof name !== 'string') return false;
+    const known = asciiKey(name);
+    const key = known ?? name.toLowerCase();
+    const ascii = known !== undefined;
+    const list = this.#list;
     let kept = 0;
-    for (const entry of this.#list) {
-      if (entry[0].toLowerCase() !== key) this.#list[kept++] = entry;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i]!;
+      if (!sameName(entry[0], name, key, ascii)) list[kept++] = entry;
     }
-    const removed = kept < this.#list.length;
-    this.#list.length = kept;
+    const removed = kept < list.length;
+    if (removed) list.length = kept;
     return removed;
   }
 

@@ -32,5 +32,33 @@ export function validateHost(domain: string, allowedHosts: readonly string[]): b
   return allowedHosts.some((pattern) => pattern === '*' || isSameDomain(domain, pattern));
 }
 
+// A site answers the same few Host values all day: the verdict for a frozen
+// allowedHosts list (the application's) is kept per Host value, so most
+// requests cost one lookup. Only so many values are kept per list.
+const VERDICT_CACHE_LIMIT = 64;
+const verdicts = new WeakMap<readonly string[], Map<string, boolean>>();
+/** The latest verdict on a frozen list, looked at first (it is nearly always the one asked for). */
+let last: { allowedHosts: readonly string[] | undefined; host: string; verdict: boolean } = { allowedHosts: undefined, host: '', verdict: false };
+
+/** True when the domain of Host value `host` is valid and matches one of `allowedHosts`. */
+export function isAllowedHost(host: string, allowedHosts: readonly string[]): boolean {
+  if (allowedHosts === last.allowedHosts && host === last.host) return last.verdict;
+  if (!Object.isFrozen(allowedHosts)) return hostMatches(host, allowedHosts);
+  let cache = verdicts.get(allowedHosts);
+  if (cache === undefined) verdicts.set(allowedHosts, (cache = new Map()));
+  let verdict = cache.get(host);
+  if (verdict === undefined) {
+    verdict = hostMatches(host, allowedHosts);
+    if (cache.size < VERDICT_CACHE_LIMIT) cache.set(host, verdict);
+  }
+  last = { allowedHosts, host, verdict };
+  return verdict;
+}
+
+function hostMatches(host: string, allowedHosts: readonly string[]): boolean {
+  const { domain } = splitDomainPort(host);
+  return domain !== '' && validateHost(domain, allowedHosts);
+}
+
 /** What Django allows when DEBUG is on and ALLOWED_HOSTS is empty. */
 export const DEBUG_ALLOWED_HOSTS: readonly string[] = Object.freeze(['.localhost', '127.0.0.1', '[::1]']);

@@ -21,7 +21,7 @@ import { TsgiError } from '../../protocol/errors.js';
 import type { Environ } from '../../protocol/types.js';
 import type { Kwargs } from '../types.js';
 import { parseHeaderParameters } from './header-parameters.js';
-import { DEBUG_ALLOWED_HOSTS, splitDomainPort, validateHost } from './host-validation.js';
+import { DEBUG_ALLOWED_HOSTS, isAllowedHost, splitDomainPort } from './host-validation.js';
 import { MediaType, parseAccept } from './media-type.js';
 import { parseMultipart } from './multipart.js';
 import { parseUrlencoded } from './parse-urlencoded.js';
@@ -68,6 +68,9 @@ export interface RequestReverseOptions {
 export interface Reverser {
   reverse(name: string | ((...args: never[]) => unknown), options?: RequestReverseOptions): string;
 }
+
+/** What `close()` answers when there are no upload files (one settled Promise, shared). */
+export const NOTHING_TO_CLOSE: Promise<void> = Promise.resolve();
 
 const NON_ASCII = /[^\x00-\x7F]/;
 const EMPTY_OPTIONS: HttpRequestOptions = Object.freeze({});
@@ -285,8 +288,8 @@ export class HttpRequest {
     const host = this.#rawHost();
     let allowedHosts = this.#options.allowedHosts ?? [];
     if (this.#options.debug === true && allowedHosts.length === 0) allowedHosts = DEBUG_ALLOWED_HOSTS;
+    if (isAllowedHost(host, allowedHosts)) return (this.#host = host);
     const { domain } = splitDomainPort(host);
-    if (domain !== '' && validateHost(domain, allowedHosts)) return (this.#host = host);
     const shown = `'${host.replace(/[\\']/g, '\\$&')}'`;
     throw new DisallowedHost(
       domain === ''
@@ -416,9 +419,9 @@ export class HttpRequest {
   }
 
   /** Deletes the temporary files of uploads. The pipeline calls it when the response is closed. */
-  async close(): Promise<void> {
-    if (this.#FILES === undefined) return;
-    await Promise.all([...this.#FILES].map(([, file]) => file.close()));
+  close(): Promise<void> {
+    if (this.#FILES === undefined) return NOTHING_TO_CLOSE;
+    return Promise.all([...this.#FILES].map(([, file]) => file.close())).then(() => undefined);
   }
 
   #maxFields(): number | null {

@@ -31,6 +31,35 @@ export interface HttpResponseBaseOptions {
 export type Closer = () => unknown;
 
 const CHARSET = /;\s*charset=(?<charset>[^\s;]+)/i;
+/** What `close()` answers when every closer finished at once. */
+const CLOSED: Promise<void> = Promise.resolve();
+/** Standard status lines by code, built on first use. */
+const STATUS_LINES: Array<string | undefined> = [];
+
+// Responses carry the same few Content-Types: each one's charset is worked out once (so many at most).
+const CHARSET_CACHE_LIMIT = 64;
+const charsets = new Map<string, string>();
+
+/** The charset a Content-Type value declares, else 'utf-8'. */
+function charsetOf(contentType: string): string {
+  let charset = charsets.get(contentType);
+  if (charset === undefined) {
+    const match = CHARSET.exec(contentType);
+    charset = match === null ? 'utf-8' : match.groups!['charset']!.replaceAll('"', '');
+    if (charsets.size < CHARSET_CACHE_LIMIT) charsets.set(contentType, charset);
+  }
+  return charset;
+}
+
+/**
+ * Closes `response` as `close()` does, but answers undefined rather than a
+ * Promise when every closer finished at once (for `sendResponse`'s body).
+ */
+export let closeResponse: (response: HttpResponseBase, errors: Pick<ErrorStream, 'write'> | undefined) => Promise<void> | undefined;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
 
 export function checkStatus(status: unknown): number {
   if (typeof status !== 'number' || !Number.isInteger(status)) {
@@ -46,13 +75,12 @@ export abstract class HttpResponseBase {
   /** True for a response whose body is an iterable (`streamingContent`). */
   abstract readonly streaming: boolean;
   readonly headers: Headers;
-  /** The cookies `sendResponse` sends, one `Set-Cookie` each, by name. */
-  readonly cookies = new Map<string, ResponseCookie>();
   #status: number;
   #reason: string | undefined;
   #charset: string | undefined;
   #closers: Closer[] | undefined;
   #closed = false;
+  #cookies: Map<string, ResponseCookie> | undefined;
 
   constructor(options: HttpResponseBaseOptions = {}, defaultStatus = 200) {
     const { status, reason, contentType, charset, headers } = options;
@@ -86,6 +114,16 @@ export abstract class HttpResponseBase {
     throw new TypeError(`This ${this.constructor.name} instance has no content. Set streamingContent instead.`);
   }
 
+  /** The cookies `sendResponse` sends, one `Set-Cookie` each, by name (the Map is made on first use). */
+  get cookies(): Map<string, ResponseCookie> {
+    return (this.#cookies ??= new Map());
+  }
+
+  /** Whether a cookie was set (without making the Map). */
+  get hasCookies(): boolean {
+    return this.#cookies !== undefined && this.#cookies.size > 0;
+  }
+
   /** The status code, 100–599. */
   get status(): number {
     return this.#status;
@@ -110,8 +148,7 @@ export abstract class HttpResponseBase {
   /** The charset text is encoded with: the one given, else the Content-Type's, else 'utf-8'. */
   get charset(): string {
     if (this.#charset !== undefined) return this.#charset;
-    const match = CHARSET.exec(this.headers.get('Content-Type') ?? '');
-    return match === null ? 'utf-8' : match.groups!['charset']!.replaceAll('"', '');
+    return charsetOf(this.headers.get('Content-Type') ?? '');
   }
 
   set charset(value: string) {
@@ -120,7 +157,8 @@ export abstract class HttpResponseBase {
 
   /** The status line: `'200 OK'`. */
   get statusLine(): string {
-    return `${this.#status} ${this.reasonPhrase}`;
+    if (this.#reason !== undefined) return `${this.#status} ${this.#reason}`;
+    return (STATUS_LINES[this.#status] ??= `${this.#status} ${this.reasonPhrase}`);
   }
 
   /** Sets a cookie (replacing one of the same name). Validated now: see `ResponseCookie`. */
@@ -161,22 +199,57 @@ export abstract class HttpResponseBase {
    * Runs the closers, once, in order; later calls do nothing. A closer that
    * throws does not stop the others: its error is written to `errors`
    * (the request's `tsgi.errors`; stderr when not given) and swallowed.
+   * Closers run at once until one returns a Promise; the next ones run
+   * after it settles, and the Promise returned settles after the last.
    */
-  async close(errors?: Pick<ErrorStream, 'write'>): Promise<void> {
-    if (this.#closed) return;
+  close(errors?: Pick<ErrorStream, 'write'>): Promise<void> {
+    try {
+      return this.#close(errors) ?? CLOSED;
+    } catch (error) {
+      // Only a failing `errors.write()` gets here.
+      return Promise.reject(error);
+    }
+  }
+
+  static {
+    closeResponse = (response, errors) => response.#close(errors);
+  }
+
+  /** `close()`, synchronous until a closer returns a Promise; then the rest runs after it settles. */
+  #close(errors: Pick<ErrorStream, 'write'> | undefined): Promise<void> | undefined {
+    if (this.#closed) return undefined;
     this.#closed = true;
     const closers = this.#closers;
     this.#closers = undefined;
-    if (closers === undefined) return;
-    for (const closer of closers) {
+    return closers === undefined ? undefined : this.#runClosers(closers, 0, errors);
+  }
+
+  #runClosers(closers: Closer[], from: number, errors: Pick<ErrorStream, 'write'> | undefined): Promise<void> | undefined {
+    for (let i = from; i < closers.length; i += 1) {
+      let result: unknown;
       try {
-        await closer();
+        result = closers[i]!();
       } catch (error) {
-        const text = `Error closing ${String(this)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
-        if (errors !== undefined) errors.write(text);
-        else process.stderr.write(text);
+        this.#reportCloseError(error, errors);
+        continue;
+      }
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(
+          () => this.#runClosers(closers, i + 1, errors),
+          (error: unknown) => {
+            this.#reportCloseError(error, errors);
+            return this.#runClosers(closers, i + 1, errors);
+          },
+        );
       }
     }
+    return undefined;
+  }
+
+  #reportCloseError(error: unknown, errors: Pick<ErrorStream, 'write'> | undefined): void {
+    const text = `Error closing ${String(this)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+    if (errors !== undefined) errors.write(text);
+    else process.stderr.write(text);
   }
 
   toString(): string {

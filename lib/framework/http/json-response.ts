@@ -21,6 +21,9 @@ export interface JsonResponseOptions extends HttpResponseOptions {
   space?: string | number;
 }
 
+/** The response options of `new JsonResponse(data)`, the common case. */
+const JSON_CONTENT: HttpResponseOptions = Object.freeze({ contentType: 'application/json' });
+
 function isPlainObject(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -28,22 +31,26 @@ function isPlainObject(value: unknown): boolean {
 }
 
 export class JsonResponse extends HttpResponse {
-  constructor(data: unknown, options: JsonResponseOptions = {}) {
-    const { safe = true, replacer, space, ...responseOptions } = options;
+  constructor(data: unknown, options?: JsonResponseOptions) {
+    const safe = options === undefined || options.safe === undefined ? true : options.safe;
     if (safe && !isPlainObject(data)) {
       throw new TypeError(
         `JsonResponse got ${describeValue(data)}: in order to allow non-object values to be serialized set the safe option to false.`,
       );
     }
-    const json = JSON.stringify(data, replacer, space);
+    const json = options === undefined ? JSON.stringify(data) : JSON.stringify(data, options.replacer, options.space);
     if (json === undefined) {
       throw new TypeError(`JsonResponse cannot serialize ${describeValue(data)} as JSON. Send null or a JSON value instead.`);
     }
-    if (responseOptions.contentType === undefined && !hasContentType(responseOptions.headers)) {
-      responseOptions.contentType = 'application/json';
-    }
-    super(json, responseOptions);
+    super(json, options === undefined ? JSON_CONTENT : responseOptions(options));
   }
+}
+
+/** The HttpResponse options among `options`, with `application/json` unless a Content-Type is given. */
+function responseOptions(options: JsonResponseOptions): HttpResponseOptions {
+  const { safe: _safe, replacer: _replacer, space: _space, ...rest } = options;
+  if (rest.contentType === undefined && !hasContentType(rest.headers)) rest.contentType = 'application/json';
+  return rest;
 }
 
 function hasContentType(headers: HttpResponseOptions['headers']): boolean {

@@ -25,11 +25,21 @@ export function headerNameFromEnvironKey(key: string): string | undefined {
     .join('-');
 }
 
+// Code asks for the same few names on every request: their keys are kept (so many at most).
+const KEY_CACHE_LIMIT = 256;
+const keys = new Map<string, string | undefined>();
+
 /** `User-Agent` -> `HTTP_USER_AGENT`; undefined when the name cannot be a header (`_` in it). */
 function environKey(name: string): string | undefined {
-  if (name.includes('_')) return undefined;
-  const key = name.toUpperCase().replaceAll('-', '_');
-  return key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH' ? key : `HTTP_${key}`;
+  const cached = keys.get(name);
+  if (cached !== undefined || keys.has(name)) return cached;
+  let key: string | undefined;
+  if (!name.includes('_')) {
+    const upper = name.toUpperCase().replaceAll('-', '_');
+    key = upper === 'CONTENT_TYPE' || upper === 'CONTENT_LENGTH' ? upper : `HTTP_${upper}`;
+  }
+  if (keys.size < KEY_CACHE_LIMIT) keys.set(name, key);
+  return key;
 }
 
 export class RequestHeaders implements Iterable<[name: string, value: string]> {

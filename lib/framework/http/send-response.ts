@@ -19,7 +19,7 @@ import { describeValue } from '../../protocol/describe-value.js';
 import { FileWrapper } from '../../protocol/file-wrapper.js';
 import type { Body, Environ, FileLike, HeaderList, StartResponse } from '../../protocol/types.js';
 import { FileResponse } from './file-response.js';
-import { HttpResponseBase } from './http-response-base.js';
+import { closeResponse, HttpResponseBase } from './http-response-base.js';
 import { HttpResponse } from './http-response.js';
 import { StreamingHttpResponse, type StreamingContent } from './streaming-response.js';
 import { TemplateResponse } from './template-response.js';
@@ -27,9 +27,9 @@ import { TemplateResponse } from './template-response.js';
 /** One buffered chunk (or none) plus `close()`. */
 class BufferedBody implements Iterable<Uint8Array> {
   readonly #chunks: Uint8Array[];
-  readonly #close: () => Promise<void>;
+  readonly #close: () => Promise<void> | undefined;
 
-  constructor(content: Uint8Array, close: () => Promise<void>) {
+  constructor(content: Uint8Array, close: () => Promise<void> | undefined) {
     this.#chunks = content.length === 0 ? [] : [content];
     this.#close = close;
   }
@@ -38,7 +38,8 @@ class BufferedBody implements Iterable<Uint8Array> {
     return this.#chunks[Symbol.iterator]();
   }
 
-  close(): Promise<void> {
+  /** Undefined (nothing to wait for) when every closer finished at once. */
+  close(): Promise<void> | undefined {
     return this.#close();
   }
 }
@@ -79,9 +80,10 @@ export function sendResponse(response: HttpResponseBase, environ: Environ, start
     throw new TsgiError(`sendResponse() got ${String(response)} before it was rendered. Await response.render() first.`);
   }
   const headers: HeaderList = response.headers.toList().slice();
-  for (const cookie of response.cookies.values()) headers.push(['Set-Cookie', cookie.toString()]);
+  if (response.hasCookies) {
+    for (const cookie of response.cookies.values()) headers.push(['Set-Cookie', cookie.toString()]);
+  }
   const errors = environ['tsgi.errors'];
-  const close = (): Promise<void> => response.close(errors);
 
   if (response instanceof HttpResponse) {
     const content = response.content;
@@ -89,8 +91,9 @@ export function sendResponse(response: HttpResponseBase, environ: Environ, start
       headers.push(['Content-Length', String(content.length)]);
     }
     startResponse(response.statusLine, headers);
-    return new BufferedBody(content, close);
+    return new BufferedBody(content, () => closeResponse(response, errors));
   }
+  const close = (): Promise<void> => response.close(errors);
   if (response instanceof FileResponse) {
     startResponse(response.statusLine, headers);
     // The server's wrapper closes this file: closing it closes the response (and so the real file) once.

@@ -26,7 +26,8 @@ import { PermissionDenied, TsgiError } from '../errors.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
 import type { UrlConf } from '../urls/index.js';
 import { activeResolver } from '../pipeline/get-response.js';
-import type { PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
+import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
 import { checkBooleanOption, checkOptionNames, checkRegExpList } from './check-options.js';
 
 export interface CommonMiddlewareOptions {
@@ -68,11 +69,25 @@ export function commonMiddleware(options: CommonMiddlewareOptions = {}): Pipelin
       return path;
     };
 
-    return async function commonMiddleware(request: HttpRequest): Promise<HttpResponseBase> {
-      const userAgent = request.META['HTTP_USER_AGENT'];
-      if (typeof userAgent === 'string') {
-        // search() ignores lastIndex, so a /g pattern behaves the same on every request.
-        for (const pattern of disallowedUserAgents) if (userAgent.search(pattern) !== -1) throw new PermissionDenied('Forbidden user agent');
+    const finish = (request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
+      if (response.status === 404 && shouldRedirectWithSlash(request)) {
+        return new HttpResponsePermanentRedirect(fullPathWithSlash(request));
+      }
+      // Not there yet, so add() is set() without the search for an old value.
+      if (!response.streaming && !response.headers.has('Content-Length')) {
+        response.headers.add('Content-Length', String(response.content.byteLength));
+      }
+      return response;
+    };
+
+    const next = nextLayer(getResponse);
+    return convertsOwnErrors(function commonMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
+      if (disallowedUserAgents.length > 0) {
+        const userAgent = request.META['HTTP_USER_AGENT'];
+        if (typeof userAgent === 'string') {
+          // search() ignores lastIndex, so a /g pattern behaves the same on every request.
+          for (const pattern of disallowedUserAgents) if (userAgent.search(pattern) !== -1) throw new PermissionDenied('Forbidden user agent');
+        }
       }
       const host = request.getHost();
       if (prependWww && host !== '' && !host.startsWith('www.')) {
@@ -80,16 +95,8 @@ export function commonMiddleware(options: CommonMiddlewareOptions = {}): Pipelin
         const path = shouldRedirectWithSlash(request) ? fullPathWithSlash(request) : request.getFullPath();
         return new HttpResponsePermanentRedirect(`${request.scheme}://www.${host}${path}`);
       }
-
-      const response = await getResponse(request);
-      if (response.status === 404 && shouldRedirectWithSlash(request)) {
-        return new HttpResponsePermanentRedirect(fullPathWithSlash(request));
-      }
-      if (!response.streaming && !response.headers.has('Content-Length')) {
-        response.headers.set('Content-Length', String(response.content.byteLength));
-      }
-      return response;
-    };
+      return afterNext(next, request, next.run(request), finish);
+    }, next);
   };
 }
 

@@ -19,7 +19,8 @@
 import { ImproperlyConfigured } from '../errors.js';
 import { describeValue } from '../../protocol/describe-value.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
-import type { PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
+import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
 import { checkBooleanOption, checkChoice, checkOptionNames, checkRegExpList } from './check-options.js';
 
 export interface SecurityMiddlewareOptions {
@@ -78,22 +79,34 @@ export function securityMiddleware(options: SecurityMiddlewareOptions = {}): Pip
     hsts = `max-age=${hstsSeconds}${options.hstsIncludeSubdomains ? '; includeSubDomains' : ''}${options.hstsPreload ? '; preload' : ''}`;
   }
 
+  // The headers every response gets (unless it has them), checked once, here.
+  const defaults: Array<readonly [string, string]> = [];
+  if (contentTypeNosniff) defaults.push(['X-Content-Type-Options', 'nosniff']);
+  if (referrerPolicy !== null) defaults.push(['Referrer-Policy', referrerPolicy]);
+  if (openerPolicy !== null) defaults.push(['Cross-Origin-Opener-Policy', openerPolicy]);
+
+  const addHeaders = (request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
+    const headers = response.headers;
+    if (hsts !== null && request.isSecure()) headers.setDefault('Strict-Transport-Security', hsts);
+    for (let i = 0; i < defaults.length; i += 1) {
+      const [name, value] = defaults[i]!;
+      // Checked above, once: a missing one goes straight into the list.
+      if (!headers.has(name)) headers.toList().push([name, value]);
+    }
+    return response;
+  };
+
   return function securityMiddlewareFactory(getResponse) {
-    return async function securityMiddleware(request: HttpRequest): Promise<HttpResponseBase> {
+    const next = nextLayer(getResponse);
+    return convertsOwnErrors(function securityMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
       if (sslRedirect && !request.isSecure()) {
         const path = request.path.replace(/^\/+/, '');
         if (!redirectExempt.some((pattern) => path.search(pattern) !== -1)) {
           return new HttpResponsePermanentRedirect(`https://${sslHost ?? request.getHost()}${request.getFullPath()}`);
         }
       }
-      const response = await getResponse(request);
-      const headers = response.headers;
-      if (hsts !== null && request.isSecure()) headers.setDefault('Strict-Transport-Security', hsts);
-      if (contentTypeNosniff) headers.setDefault('X-Content-Type-Options', 'nosniff');
-      if (referrerPolicy !== null) headers.setDefault('Referrer-Policy', referrerPolicy);
-      if (openerPolicy !== null) headers.setDefault('Cross-Origin-Opener-Policy', openerPolicy);
-      return response;
-    };
+      return afterNext(next, request, next.run(request), addHeaders);
+    }, next);
   };
 }
 

@@ -13,7 +13,8 @@
  * xFrameOptionsMiddleware({ value: 'SAMEORIGIN' })
  */
 import type { HttpRequest, HttpResponseBase } from '../http/index.js';
-import type { PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
+import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
 import { checkChoice, checkOptionNames } from './check-options.js';
 import { isXFrameOptionsExempt } from './x-frame-options-exempt.js';
 
@@ -29,13 +30,17 @@ export function xFrameOptionsMiddleware(options: XFrameOptionsMiddlewareOptions 
   const value = options.value ?? 'DENY';
   checkChoice(SUBJECT, 'value', value, ['DENY', 'SAMEORIGIN']);
 
+  const addHeader = (_request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
+    if (!response.headers.has('X-Frame-Options') && !isXFrameOptionsExempt(response)) {
+      response.headers.add('X-Frame-Options', value);
+    }
+    return response;
+  };
+
   return function xFrameOptionsMiddlewareFactory(getResponse) {
-    return async function xFrameOptionsMiddleware(request: HttpRequest): Promise<HttpResponseBase> {
-      const response = await getResponse(request);
-      if (!response.headers.has('X-Frame-Options') && !isXFrameOptionsExempt(response)) {
-        response.headers.set('X-Frame-Options', value);
-      }
-      return response;
-    };
+    const next = nextLayer(getResponse);
+    return convertsOwnErrors(function xFrameOptionsMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
+      return afterNext(next, request, next.run(request), addHeader);
+    }, next);
   };
 }

@@ -20,8 +20,9 @@
  * });
  * serve(app, { port: 8000 });
  */
-import type { Application, Environ, StartResponse } from '../../protocol/types.js';
+import type { Application, Body, Environ, StartResponse } from '../../protocol/types.js';
 import { HttpRequest, sendResponse, type HttpResponseBase } from '../http/index.js';
+import { NOTHING_TO_CLOSE } from '../http/http-request.js';
 import { createResolver, type UrlConf } from '../urls/index.js';
 import { loadMiddleware } from './load-middleware.js';
 import { logResponse, writeError } from './log-response.js';
@@ -52,30 +53,38 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
     for (const skipped of notUsed) process.stderr.write(`MiddlewareNotUsed('${skipped.name}'): ${skipped.message}\n`);
   }
 
-  const application = async function frameworkApplication(environ: Environ, startResponse: StartResponse) {
-    const errors = environ['tsgi.errors'];
-    signals.emit('requestStarted', { environ }, errors);
-    const request = new HttpRequest(environ, settings.request);
-    request.urlconf = resolver;
-    let response: HttpResponseBase;
-    try {
-      response = await chain(request);
-    } catch (error) {
-      // Only `propagateExceptions` gets here; requestFinished is not sent (as Django).
-      closeRequest(request);
-      throw error instanceof PropagatingException ? error.error : error;
-    }
+  /** Steps 3 and 4, once the chain answered. */
+  const respond = (request: HttpRequest, response: HttpResponseBase, environ: Environ, startResponse: StartResponse): Body => {
     if (response.status >= 400) logResponse(request, response);
     response.addCloser(() => {
       closeRequest(request);
-      signals.emit('requestFinished', { environ, request }, errors);
+      if (signals.listenerCount('requestFinished') > 0) signals.emit('requestFinished', { environ, request }, environ['tsgi.errors']);
     });
     try {
       return sendResponse(response, environ, startResponse);
     } catch (error) {
-      response.close();
+      void response.close();
       throw error;
     }
+  };
+
+  const respondLater = (request: HttpRequest, pending: Promise<HttpResponseBase>, environ: Environ, startResponse: StartResponse): Promise<Body> =>
+    pending.then(
+      (response) => respond(request, response, environ, startResponse),
+      (error: unknown) => {
+        // Only `propagateExceptions` gets here; requestFinished is not sent (as Django).
+        closeRequest(request);
+        throw error instanceof PropagatingException ? error.error : error;
+      },
+    );
+
+  // A chain that answered at once is sent at once: no Promise for the gateway to wait on.
+  const application = function frameworkApplication(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
+    if (signals.listenerCount('requestStarted') > 0) signals.emit('requestStarted', { environ }, environ['tsgi.errors']);
+    const request = new HttpRequest(environ, settings.request);
+    request.urlconf = resolver;
+    const response = chain(request);
+    return response instanceof Promise ? respondLater(request, response, environ, startResponse) : respond(request, response, environ, startResponse);
   };
 
   const described = `<FrameworkApplication ${middleware.length - notUsed.length} middleware${settings.debug ? ' debug' : ''}>`;
@@ -91,7 +100,7 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
 function closeRequest(request: HttpRequest): void {
   try {
     const closing: unknown = request.close();
-    if (closing instanceof Promise) closing.catch((error: unknown) => writeError(request, `Closing the request failed: ${String(error)}\n`));
+    if (closing !== NOTHING_TO_CLOSE && closing instanceof Promise) closing.catch((error: unknown) => writeError(request, `Closing the request failed: ${String(error)}\n`));
   } catch (error) {
     writeError(request, `Closing the request failed: ${String(error)}\n`);
   }

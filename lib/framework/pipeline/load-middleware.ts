@@ -14,11 +14,12 @@ import { describeValue } from '../../protocol/describe-value.js';
 import { HttpResponseBase, type HttpRequest } from '../http/index.js';
 import { innerGetResponse, type CollectedHooks } from './get-response.js';
 import { responseForException, type ExceptionContext } from './response-for-exception.js';
-import type { GetResponse, MaybePromise, MiddlewareContext, MiddlewareHandler, MiddlewareHooks, PipelineMiddleware } from './types.js';
+import { asGetResponse, isConvertingOwnErrors, isThenable, type LayerRunner } from './next-layer.js';
+import type { MaybePromise, MiddlewareContext, MiddlewareHandler, MiddlewareHooks, PipelineMiddleware } from './types.js';
 
 /** The built chain: its top layer, and what was skipped. */
 export interface LoadedMiddleware {
-  readonly chain: GetResponse;
+  readonly chain: LayerRunner;
   /** Names of the factories that threw `MiddlewareNotUsed`, with their messages. */
   readonly notUsed: ReadonlyArray<{ readonly name: string; readonly message: string }>;
 }
@@ -33,7 +34,8 @@ export function loadMiddleware(
   }
   const hooks: CollectedHooks = { view: [], templateResponse: [], exception: [] };
   const notUsed: Array<{ name: string; message: string }> = [];
-  let handler = convertExceptionToResponse(innerGetResponse(context.resolver, hooks), exceptionContext, undefined);
+  const fail = (request: HttpRequest, error: unknown): Promise<HttpResponseBase> => responseForException(request, error, exceptionContext);
+  let handler = convertExceptionToResponse(innerGetResponse(context.resolver, hooks), exceptionContext, undefined, false);
   for (let index = factories.length - 1; index >= 0; index -= 1) {
     const factory = factories[index];
     if (typeof factory !== 'function') {
@@ -44,7 +46,7 @@ export function loadMiddleware(
     const factoryName = factory.name || `middleware[${index}]`;
     let instance: MiddlewareHandler | null | undefined;
     try {
-      instance = factory(handler, context);
+      instance = factory(asGetResponse(handler, fail), context);
     } catch (error) {
       if (error instanceof MiddlewareNotUsed) {
         notUsed.push({ name: factoryName, message: error.message });
@@ -55,7 +57,7 @@ export function loadMiddleware(
     const call = handlerCall(instance, factoryName);
     const name = layerName(instance!, factoryName);
     collectHooks(instance!, name, hooks);
-    handler = convertExceptionToResponse(call, exceptionContext, name);
+    handler = convertExceptionToResponse(call, exceptionContext, name, isConvertingOwnErrors(instance));
   }
   return { chain: handler, notUsed };
 }
@@ -95,22 +97,52 @@ function collectHooks(instance: MiddlewareHandler, name: string, hooks: Collecte
 
 /**
  * Django's `convert_exception_to_response`: the layer's exceptions become
- * responses here, so the layer above only ever sees a response.
+ * responses here, so the layer above only ever sees a response. A layer that
+ * answers at once is answered at once; a thrown error and a rejected Promise
+ * are converted alike.
  */
 function convertExceptionToResponse(
   call: (request: HttpRequest) => MaybePromise<HttpResponseBase>,
   context: ExceptionContext,
   name: string | undefined,
-): GetResponse {
-  return async function convertExceptionToResponse(request: HttpRequest): Promise<HttpResponseBase> {
+  convertsOwnErrors: boolean,
+): LayerRunner {
+  async function settle(request: HttpRequest, pending: PromiseLike<unknown>): Promise<HttpResponseBase> {
     try {
-      const response = await call(request);
-      if (name !== undefined && !(response instanceof HttpResponseBase)) {
-        throw new TypeError(`Middleware ${name} didn't return an HttpResponse object. It returned ${describeValue(response)} instead.`);
-      }
-      return response;
+      return checkLayerResult(await pending, name);
     } catch (error) {
       return responseForException(request, error, context);
     }
+  }
+
+  return function convertExceptionToResponse(request: HttpRequest): MaybePromise<HttpResponseBase> {
+    let result: unknown;
+    try {
+      result = call(request);
+      if (!isThenable(result)) return checkLayerResult(result, name);
+    } catch (error) {
+      return responseForException(request, error, context);
+    }
+    // A native Promise is followed with one then() (cheaper than an async function); any other thenable is awaited.
+    if (result instanceof Promise) {
+      // A bundled layer's Promise settles with a response, or rejects only when propagating.
+      if (convertsOwnErrors) return result as Promise<HttpResponseBase>;
+      return result.then(
+        (response: unknown) =>
+          name === undefined || response instanceof HttpResponseBase ? (response as HttpResponseBase) : responseForException(request, notAResponse(response, name), context),
+        (error: unknown) => responseForException(request, error, context),
+      );
+    }
+    return settle(request, result);
   };
+}
+
+/** A middleware layer (`name` given) must answer with a response; the innermost one checks its own. */
+function checkLayerResult(response: unknown, name: string | undefined): HttpResponseBase {
+  if (name !== undefined && !(response instanceof HttpResponseBase)) throw notAResponse(response, name);
+  return response as HttpResponseBase;
+}
+
+function notAResponse(response: unknown, name: string): TypeError {
+  return new TypeError(`Middleware ${name} didn't return an HttpResponse object. It returned ${describeValue(response)} instead.`);
 }
