@@ -39,7 +39,7 @@ export { Headers } from './headers.js';
 export type { HeaderParams } from './headers.js';
 export { checkHeaderName, checkHeaderValue, isToken } from './header-syntax.js';
 export { isHopByHop } from './hop-by-hop.js';
-export { parseStatus, statusLine } from './status-line.js';
+export { parseStatus, reasonPhrase, statusLine } from './status-line.js';
 export { FileWrapper, fileWrapper, openFile } from './file-wrapper.js';
 export type { OpenFile } from './file-wrapper.js';
 

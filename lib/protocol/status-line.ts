@@ -12,6 +12,20 @@ import { describeValue } from './describe-value.js';
  */
 const STATUS = /^([1-9]\d\d) ([\t\x20-\x7E\x80-\xFF]*)$/;
 
+/** The phrases RFC 9110 §15 renamed; node's table still has the older ones. */
+const RFC_9110_PHRASES: Readonly<Record<number, string>> = {
+  413: 'Content Too Large',
+  422: 'Unprocessable Content',
+};
+
+/**
+ * The standard reason phrase of a status code (RFC 9110 §15, e.g. `413
+ * Content Too Large`), or `undefined` for a code with none registered.
+ */
+export function reasonPhrase(code: number): string | undefined {
+  return RFC_9110_PHRASES[code] ?? STATUS_CODES[code];
+}
+
 /**
  * The status line for a code, with the standard reason phrase:
  * `statusLine(404)` is `'404 Not Found'`; a code with no registered phrase
@@ -21,7 +35,7 @@ export function statusLine(code: number): string {
   if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 999) {
     throw new RangeError(`statusLine() code must be an integer from 100 to 999; got ${describeValue(code)}.`);
   }
-  return `${code} ${STATUS_CODES[code] ?? 'Unknown'}`;
+  return `${code} ${reasonPhrase(code) ?? 'Unknown'}`;
 }
 
 /** The parts of a valid status string, or `undefined` when it is not `"NNN Reason"`. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseStatus, statusLine } from '../../lib/protocol/status-line.js';
+import { parseStatus, reasonPhrase, statusLine } from '../../lib/protocol/status-line.js';
 
 // statusLine(code)
 
@@ -9,6 +9,8 @@ test('statusLine(code) uses the standard reason phrase', (t) => {
     [204, '204 No Content'],
     [404, '404 Not Found'],
     [418, "418 I'm a Teapot"],
+    [413, '413 Content Too Large'],
+    [422, '422 Unprocessable Content'],
     [500, '500 Internal Server Error'],
   ];
   for (const [code, line] of cases) t.is(statusLine(code), line, String(code));
@@ -58,4 +60,10 @@ test('parseStatus() returns undefined for anything else', (t) => {
     ['not a string', 200],
   ];
   for (const [label, status] of cases) t.is(parseStatus(status as string), undefined, label);
+});
+
+test('reasonPhrase(code) gives RFC 9110 names, undefined for an unregistered code', (t) => {
+  t.is(reasonPhrase(413), 'Content Too Large');
+  t.is(reasonPhrase(404), 'Not Found');
+  t.is(reasonPhrase(599), undefined);
 });

@@ -49,6 +49,7 @@ export interface RequestResolverMatch {
   readonly urlName: string | null;
   readonly route: string;
   readonly appNames: readonly string[];
+  readonly appName: string;
   readonly namespaces: readonly string[];
   readonly namespace: string;
   readonly viewName: string;

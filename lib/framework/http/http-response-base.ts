@@ -6,8 +6,8 @@
  * with the response. `HttpResponse` adds a buffered body,
  * `StreamingHttpResponse` an iterable one.
  */
-import { STATUS_CODES } from 'node:http';
 import { describeValue } from '../../protocol/describe-value.js';
+import { reasonPhrase } from '../../protocol/status-line.js';
 import { Headers } from '../../protocol/headers.js';
 import type { ErrorStream, HeaderList } from '../../protocol/types.js';
 import { ResponseCookie, type SameSite, type SetCookieOptions } from './set-cookie.js';
@@ -135,7 +135,7 @@ export abstract class HttpResponseBase {
 
   /** The reason phrase: the one given, else the standard one for the status. */
   get reasonPhrase(): string {
-    return this.#reason ?? STATUS_CODES[this.#status] ?? 'Unknown Status Code';
+    return this.#reason ?? reasonPhrase(this.#status) ?? 'Unknown Status Code';
   }
 
   set reasonPhrase(value: string) {

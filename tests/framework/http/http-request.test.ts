@@ -219,7 +219,7 @@ test('reverse() delegates to urlconf with the script prefix and current namespac
   const calls: unknown[] = [];
   req.urlconf = { reverse: (name, options) => (calls.push([name, options]), '/app/home/') };
   t.is(req.reverse('home'), '/app/home/');
-  req.resolverMatch = { view: null, args: [], kwargs: {}, urlName: 'x', route: 'x', appNames: ['blog'], namespaces: ['blog'], namespace: 'blog', viewName: 'blog:x' };
+  req.resolverMatch = { view: null, args: [], kwargs: {}, urlName: 'x', route: 'x', appNames: ['blog'], appName: 'blog', namespaces: ['blog'], namespace: 'blog', viewName: 'blog:x' };
   req.reverse('blog:detail', { kwargs: { id: 1 } });
   req.reverse('a', { currentApp: 'other', scriptPrefix: '/' });
   t.deepEqual(calls, [

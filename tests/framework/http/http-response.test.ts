@@ -277,3 +277,7 @@ test('TemplateResponse: async templates, direct content, bad templates', async (
     message: 'TemplateResponse template an anonymous function returned 5; a template must return a string.',
   });
 });
+
+test('HttpResponse uses RFC 9110 reason phrases (413 Content Too Large)', (t) => {
+  t.is(new HttpResponse('x', { status: 413 }).reasonPhrase, 'Content Too Large');
+});
