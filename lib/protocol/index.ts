@@ -40,6 +40,7 @@ export type { HeaderParams } from './headers.js';
 export { checkHeaderName, checkHeaderValue, isToken } from './header-syntax.js';
 export { isHopByHop } from './hop-by-hop.js';
 export { parseStatus, reasonPhrase, statusLine } from './status-line.js';
+export { formatHttpDate, parseHttpDate } from './http-date.js';
 export { FileWrapper, fileWrapper, openFile } from './file-wrapper.js';
 export type { OpenFile } from './file-wrapper.js';
 

@@ -191,7 +191,9 @@ test.serial('compress() keeps memory flat for a 64 MiB stream', async (t) => {
   });
   t.is(response.headers.get('Content-Encoding'), 'gzip');
   t.true(received > 32 * 1024 * 1024, `received ${received} bytes`);
-  t.true(peak - before < 8 * 1024 * 1024, `grew by ${((peak - before) / 1048576).toFixed(1)} MiB`);
+  // Buffering the output would retain ~48 MiB; the bound leaves room for zlib's and the
+  // client's working buffers on a loaded machine (about 3 MiB when quiet).
+  t.true(peak - before < 16 * 1024 * 1024, `grew by ${((peak - before) / 1048576).toFixed(1)} MiB`);
 });
 
 test('isCompressible() takes text-like types and leaves the rest', (t) => {
