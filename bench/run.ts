@@ -7,6 +7,7 @@
  *    URLconf hit on its last route with an int captured, a JSON response)
  *    through the development server, against the same bare node:http hello
  *    world (target: framework/bare >= 0.75);
+ *    then the Node adapters against serving natively (bench/adapters-node.ts);
  * 3. the URL resolver against a linear path-to-regexp scan and find-my-way;
  * 4. each bundled middleware's per-request cost around a hello-world app,
  *    in-process through the gateway;
@@ -34,6 +35,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { runComposeMicro } from './compose-micro.js';
 import { FRAMEWORK_PATH } from './framework-app.js';
+import { runAdaptersNodeBench } from './adapters-node.js';
 import { runMiddlewareMicro } from './middleware-micro.js';
 import { runResolveMicro } from './resolve-micro.js';
 
@@ -179,6 +181,7 @@ async function benchHttp(options: BenchOptions): Promise<void> {
     { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', kind: 'framework', path: FRAMEWORK_PATH, target: 0.75 },
     options,
   );
+  for (const line of await runAdaptersNodeBench(options)) console.log(line);
 }
 
 function benchCompose(options: BenchOptions): void {

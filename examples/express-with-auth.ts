@@ -9,7 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import express from 'express';
-import { environOf, fromNodeHandler } from '../lib/adapters/from-node-handler.js';
+import { environOf, fromNodeHandler } from '../lib/adapters/index.js';
 import { compose } from '../lib/index.js';
 import { makeServer } from '../lib/server/index.js';
 import { accessLog, basicAuth } from '../middleware/index.js';

@@ -10,7 +10,7 @@
  * The application sees an ordinary environ; the runtime gets a `Response`
  * whose body streams as the application yields.
  */
-import { toFetchHandler } from '../lib/adapters/to-fetch-handler.js';
+import { toFetchHandler } from '../lib/adapters/index.js';
 import { byteStringToUtf8, compose, type Application } from '../lib/index.js';
 import { cors } from '../middleware/index.js';
 

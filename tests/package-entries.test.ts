@@ -4,6 +4,7 @@
  */
 import test from 'ava';
 import * as tsgi from 'tsgi';
+import * as adapters from 'tsgi/adapters';
 import * as framework from 'tsgi/framework';
 import * as gateway from 'tsgi/gateway';
 import * as middleware from 'tsgi/middleware';
@@ -61,4 +62,10 @@ test("'tsgi/middleware' and 'tsgi/middleware/<name>' export the bundled middlewa
 
 test("'tsgi/middleware/_internal/…' is not part of the public API", async (t) => {
   await t.throwsAsync(import('tsgi/middleware/_internal/head-body' as string), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+});
+
+test("'tsgi/adapters' exports the five adapters", (t) => {
+  for (const name of ['fromNodeHandler', 'toNodeHandler', 'fromFetchHandler', 'toFetchHandler', 'runCgi', 'environOf']) {
+    t.is(typeof (adapters as Record<string, unknown>)[name], 'function', name);
+  }
 });
