@@ -7,7 +7,9 @@
  *    URLconf hit on its last route with an int captured, a JSON response)
  *    through the development server, against the same bare node:http hello
  *    world (target: framework/bare >= 0.75);
- *    then the Node adapters against serving natively (bench/adapters-node.ts);
+ *    then the Node adapters against serving natively (bench/adapters-node.ts),
+ *    then nginx in front of tsgi over uwsgi and HTTP, worker scaling and RSS
+ *    (bench/nginx.ts);
  * 3. the URL resolver against a linear path-to-regexp scan and find-my-way;
  * 4. each bundled middleware's per-request cost around a hello-world app,
  *    in-process through the gateway;
@@ -37,6 +39,7 @@ import { runComposeMicro } from './compose-micro.js';
 import { FRAMEWORK_PATH } from './framework-app.js';
 import { runAdaptersNodeBench } from './adapters-node.js';
 import { runMiddlewareMicro } from './middleware-micro.js';
+import { runNginxBench } from './nginx.js';
 import { runResolveMicro } from './resolve-micro.js';
 
 interface BenchOptions {
@@ -182,6 +185,8 @@ async function benchHttp(options: BenchOptions): Promise<void> {
     options,
   );
   for (const line of await runAdaptersNodeBench(options)) console.log(line);
+  // Prints as it goes (nginx in front of tsgi over uwsgi and HTTP, worker scaling, RSS).
+  await runNginxBench(options);
 }
 
 function benchCompose(options: BenchOptions): void {

@@ -11,6 +11,7 @@ import * as middleware from 'tsgi/middleware';
 import { compress as compressByPath } from 'tsgi/middleware/compress';
 import * as server from 'tsgi/server';
 import * as testing from 'tsgi/testing';
+import * as uwsgi from 'tsgi/uwsgi';
 
 test("'tsgi' exports the protocol utilities, compose() and validate()", (t) => {
   for (const name of ['compose', 'validate', 'Headers', 'requestUri', 'applicationUri', 'shiftPathInfo',
@@ -67,5 +68,11 @@ test("'tsgi/middleware/_internal/…' is not part of the public API", async (t) 
 test("'tsgi/adapters' exports the five adapters", (t) => {
   for (const name of ['fromNodeHandler', 'toNodeHandler', 'fromFetchHandler', 'toFetchHandler', 'runCgi', 'environOf']) {
     t.is(typeof (adapters as Record<string, unknown>)[name], 'function', name);
+  }
+});
+
+test("'tsgi/uwsgi' exports the uwsgi server, client and codec", (t) => {
+  for (const name of ['makeUwsgiServer', 'uwsgiRequest', 'encodePacket', 'decodePacket', 'UwsgiPacketDecoder', 'UwsgiProtocolError']) {
+    t.is(typeof (uwsgi as Record<string, unknown>)[name], 'function', name);
   }
 });

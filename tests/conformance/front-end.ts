@@ -58,7 +58,7 @@ export interface FrontEnd {
 }
 
 /** Ids of the suite's behaviours a front-end may be unable to show. */
-export type ConformanceFeature = 'http-1.0' | 'expect-continue' | 'disconnect' | 'raw-headers';
+export type ConformanceFeature = 'http-1.0' | 'expect-continue' | 'disconnect' | 'raw-headers' | 'chunked-request' | 'chunked-response';
 
 export interface FrontEndFactory {
   start(app: Application): Promise<FrontEnd>;

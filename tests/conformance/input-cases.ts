@@ -54,7 +54,7 @@ export function registerInputTests(it: Register): void {
     t.is(results[0], 'abcdef');
     t.true(environ['tsgi.input_terminated']);
     t.false('CONTENT_LENGTH' in environ);
-  });
+  }, { needs: 'chunked-request' });
 
   it('tsgi.input is echoed whole for a 1 MiB body', async (t, start) => {
     const frontEnd = await start(echoBodyApp);

@@ -68,7 +68,7 @@ export function registerResponseTests(it: Register): void {
     t.false(response.headers.has('Content-Length'));
     t.is(response.body.toString(), 'abbccc');
     t.false(response.aborted);
-  });
+  }, { needs: 'chunked-response' });
 
   it('response is close-delimited for a streamed body on HTTP/1.0', async (t, start) => {
     const frontEnd = await start(streamingApp(['a', 'bb', 'ccc'], 1));
