@@ -22,7 +22,7 @@ export async function loadApplication(
   exportName: string | undefined,
   cwd: string,
 ): Promise<Application> {
-  const specifier = locate(module, cwd);
+  const specifier = locateModule(module, cwd);
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(specifier)) as Record<string, unknown>;
@@ -54,8 +54,12 @@ export async function loadApplication(
   );
 }
 
-/** The URL or specifier to import: a file when the argument looks like a path or names one, else a package. */
-function locate(module: string, cwd: string): string {
+/**
+ * The URL or specifier to import: a file when the argument looks like a
+ * path or names one, else a package.
+ * @throws UsageError when it looks like a path and no file is there.
+ */
+export function locateModule(module: string, cwd: string): string {
   const path = resolve(cwd, module);
   const looksLikePath = module.startsWith('.') || isAbsolute(module);
   if (looksLikePath || existsSync(path)) {

@@ -29,6 +29,8 @@ function memoryIo(cwd = process.cwd()): { stdout: { write(text: string): void };
 interface Spawned {
   /** Resolves with the first stdout line. */
   firstLine: Promise<string>;
+  /** stderr so far. */
+  stderr(): string;
   exit: Promise<{ code: number | null; stdout: string; stderr: string }>;
   kill(signal: NodeJS.Signals): void;
 }
@@ -50,7 +52,7 @@ function spawnCli(args: string[], cwd = process.cwd()): Spawned {
       resolve({ code, stdout, stderr });
     }),
   );
-  return { firstLine, exit, kill: (signal) => child.kill(signal) };
+  return { firstLine, exit, stderr: () => stderr, kill: (signal) => child.kill(signal) };
 }
 
 test('runCli([--help]) prints the usage and returns 0', async (t) => {
@@ -77,7 +79,7 @@ test('runCli() returns 1 with the stack when the module fails to load', async (t
   const dir = mkdtempSync(join(tmpdir(), 'tsgi-cli-'));
   writeFileSync(join(dir, 'bad.mjs'), 'throw new Error("syntax is fine, logic is not");');
   const io = memoryIo(dir);
-  t.is(await runCli(['serve', './bad.mjs', '--port', '0'], io), 1);
+  t.is(await runCli(['dev', './bad.mjs', '--port', '0'], io), 1);
   t.true(io.err().startsWith('Error: syntax is fine, logic is not\n    at '), io.err());
 });
 
@@ -85,15 +87,15 @@ test('runCli() returns 1 and suggests another port when the port is taken', asyn
   const taken = await makeServer('127.0.0.1', 0, () => [], { log: false });
   try {
     const io = memoryIo();
-    t.is(await runCli(['serve', '--port', String(taken.port)], io), 1);
-    t.regex(io.err(), /^tsgi serve: listen EADDRINUSE: address already in use 127\.0\.0\.1:\d+\. Pick another --port or --host\.\n$/);
+    t.is(await runCli(['dev', '--port', String(taken.port)], io), 1);
+    t.regex(io.err(), /^tsgi dev: listen EADDRINUSE: address already in use 127\.0\.0\.1:\d+\. Pick another --port or --host\.\n$/);
   } finally {
     await taken.close();
   }
 });
 
-test('tsgi serve --port 0 serves the demo app until SIGTERM, then exits 0', async (t) => {
-  const cli = spawnCli(['serve', '--port', '0']);
+test('tsgi dev --port 0 serves the demo app until SIGTERM, then exits 0', async (t) => {
+  const cli = spawnCli(['dev', '--port', '0']);
   const line = await cli.firstLine;
   const match = /^Serving HTTP on 127\.0\.0\.1 port (\d+) \.\.\.$/.exec(line);
   t.truthy(match, line);
@@ -108,7 +110,7 @@ test('tsgi serve --port 0 serves the demo app until SIGTERM, then exits 0', asyn
   t.true(exit.stderr.includes('SIGTERM: closing'), exit.stderr);
 });
 
-test('tsgi serve MODULE:EXPORT serves that export and stops on SIGINT', async (t) => {
+test('tsgi dev MODULE:EXPORT serves that export and stops on SIGINT', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsgi-cli-'));
   writeFileSync(
     join(dir, 'site.mjs'),
@@ -117,11 +119,43 @@ test('tsgi serve MODULE:EXPORT serves that export and stops on SIGINT', async (t
       return [Buffer.from('greetings from ' + environ.PATH_INFO)];
     }`,
   );
-  const cli = spawnCli(['serve', 'site.mjs:greet', '--port', '0'], dir);
+  const cli = spawnCli(['dev', 'site.mjs:greet', '--port', '0'], dir);
   const port = Number(/port (\d+)/.exec(await cli.firstLine)?.[1]);
   t.is((await fetchResult(port, { path: '/there' })).body.toString(), 'greetings from /there');
   cli.kill('SIGINT');
   t.is((await cli.exit).code, 0);
+});
+
+test('tsgi serve --port 0 runs the prefork server on the demo app until SIGTERM, then exits 0', async (t) => {
+  const cli = spawnCli(['serve', '--port', '0', '--workers', '1']);
+  t.teardown(() => cli.kill('SIGKILL'));
+  const port = await new Promise<number>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const match = /Listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(cli.stderr());
+      if (match !== null) {
+        clearInterval(poll);
+        resolve(Number(match[1]));
+      }
+    }, 50);
+    void cli.exit.then(() => {
+      clearInterval(poll);
+      reject(new Error(`exited early: ${cli.stderr()}`));
+    });
+  });
+  const result = await fetchResult(port, { path: '/hi' });
+  t.is(result.status, 200);
+  t.true(result.body.toString().includes('\nPATH_INFO = /hi\n'));
+  t.true(result.body.toString().includes('tsgi.multiprocess = true'), result.body.toString());
+  cli.kill('SIGTERM');
+  const exit = await cli.exit;
+  t.is(exit.code, 0);
+  t.regex(exit.stderr, /\[INFO\] Stopped\.\n$/);
+});
+
+test('tsgi serve with a bad option value exits 2 before starting any process', async (t) => {
+  const io = memoryIo();
+  t.is(await runCli(['serve', '--workers', '0'], io), 2);
+  t.is(io.err(), "tsgi serve: --workers must be an integer >= 1; got '0'.\n");
 });
 
 test('tsgi with bad usage exits 2 with the message on stderr', async (t) => {
