@@ -9,7 +9,7 @@
  * - `/echo`    a form; POST it and the page echoes the fields (`readForm()`)
  * - `/blog/`   the blog example (examples/blog), mounted with `include()`
  *
- * Serve it: `npm start`, or `tsgi serve dist/examples/demo-site.js`.
+ * Serve it: `npm start`, or `tsgi dev dist/examples/demo-site.js`.
  */
 import {
   HttpResponse,

@@ -34,7 +34,7 @@ import { ERROR_BODY } from '../lib/gateway/error-response.js';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, HeaderList, Middleware, StartResponse } from '../lib/protocol/types.js';
-import { isBody, observeBody } from './_internal/access-log-body.js';
+import { isBody, observeBody } from '../lib/protocol/observe-body.js';
 import { compileFormat, jsonLine, NAMED_FORMATS, requestLine, type LogEntry } from './_internal/access-log-format.js';
 
 export interface AccessLogOptions {

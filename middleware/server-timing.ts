@@ -28,7 +28,7 @@ import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import { isToken } from '../lib/protocol/header-syntax.js';
 import type { Application, Body, Environ, Middleware, StartResponse } from '../lib/protocol/types.js';
-import { isBody, observeBody } from './_internal/access-log-body.js';
+import { isBody, observeBody } from '../lib/protocol/observe-body.js';
 
 /** What `onSlow` learns about a slow request. */
 export interface SlowRequestInfo {

@@ -32,7 +32,7 @@ import { logError } from '../lib/gateway/error-response.js';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ClientDisconnected } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, Middleware, StartResponse } from '../lib/protocol/types.js';
-import { isBody } from './_internal/access-log-body.js';
+import { isBody } from '../lib/protocol/observe-body.js';
 import { debugPage, plainPage } from './_internal/show-exceptions-page.js';
 
 export interface ShowExceptionsOptions {

@@ -12,7 +12,7 @@
  * @example
  * const app = requestWatch({ started: (r) => send(r), ended: (r, ms) => check(ms) })(site);
  */
-import { isBody, observeBody } from '../../middleware/_internal/access-log-body.js';
+import { isBody, observeBody } from '../protocol/observe-body.js';
 import type { Application, Body, Environ, Middleware, StartResponse } from '../protocol/types.js';
 import type { CurrentRequest } from './worker-stats.js';
 

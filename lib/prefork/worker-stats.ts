@@ -22,7 +22,7 @@
  * // …later, answering the master:
  * process.send?.({ stats: stats.snapshot({ id: 1, pid: process.pid, state: 'ready', startedAt, respawns: 0, rssBytes: process.memoryUsage.rss() }) });
  */
-import { isBody, observeBody } from '../../middleware/_internal/access-log-body.js';
+import { isBody, observeBody } from '../protocol/observe-body.js';
 import { describeValue } from '../protocol/describe-value.js';
 import type { Application, Body, Environ, Middleware, StartResponse } from '../protocol/types.js';
 

@@ -42,6 +42,8 @@ export { isHopByHop } from './hop-by-hop.js';
 export { parseStatus, reasonPhrase, statusLine } from './status-line.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export { FileWrapper, fileWrapper, openFile } from './file-wrapper.js';
+export { isBody, observeBody } from './observe-body.js';
+export type { BodyObserver } from './observe-body.js';
 export type { OpenFile } from './file-wrapper.js';
 
 // The environ, wsgiref-style

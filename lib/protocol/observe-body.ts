@@ -1,8 +1,9 @@
 /**
  * `observeBody()`: the application's body passed on unchanged, chunk for
  * chunk, with hooks that see each chunk go up, the end, a failure, and the
- * server's `close()`. Used by the middleware that only watch a response
- * (accessLog, serverTiming); they never change a byte.
+ * server's `close()`. For layers that only watch a response and never
+ * change a byte: the accessLog and serverTiming middleware, the prefork
+ * worker's request statistics.
  *
  * It is a compliant middleware body (docs/SPEC.md §12.2–§12.4): an array stays
  * an array (a copy with a non-enumerable `close`), so the gateway still
@@ -11,7 +12,7 @@
  * pulled; `return()` reaches the application's iterator through `for…of`,
  * and `close()` is forwarded exactly once.
  */
-import type { Body } from '../../lib/protocol/types.js';
+import type { Body } from './types.js';
 
 /** What `observeBody()` reports. The hooks must not throw: they run on the response's path. */
 export interface BodyObserver {
