@@ -17,10 +17,13 @@
  *   gateway frames the real one), so after the head every byte is body. A
  *   write's callback runs only when the gateway asks for the next chunk, so
  *   `res.write()` returns `false` and `'drain'` follows exactly as with a
- *   slow client.
+ *   slow client. Writes skip `Writable`'s buffer and ticks (the hello-world
+ *   cost): the socket counts and corks them itself.
  * - **Close.** Destroying the socket is how node tells a response its
  *   connection is gone (`'close'` on the response); the adapter does it when
- *   the client leaves, and learns from it when the handler gives up.
+ *   the client leaves, and learns from it when the handler gives up. A
+ *   complete response is let go of instead, as node's server does on a
+ *   kept-alive connection.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
@@ -50,6 +53,14 @@ export interface SocketAddresses {
   encrypted: boolean;
 }
 
+type WriteCallback = (error: Error | null) => void;
+interface Held {
+  data: string | Uint8Array;
+  encoding: BufferEncoding;
+  done: WriteCallback;
+}
+const nop = (): void => {};
+
 /** How much body one pull asks `tsgi.input` for. */
 const READ_SIZE = 64 * 1024;
 
@@ -59,6 +70,8 @@ export class AdapterSocket extends Writable {
   readonly localAddress: string | undefined;
   readonly localPort: number | undefined;
   readonly encrypted: boolean;
+  /** `Writable`'s state: node's `ServerResponse#end()` sets `corked` on it directly. */
+  declare readonly _writableState: { corked: number };
   /** True while request body may still come: `IncomingMessage` only asks a readable socket to resume. */
   readable = true;
 
@@ -70,6 +83,11 @@ export class AdapterSocket extends Writable {
   #headPending = true;
   /** Set by the adapter before it destroys the socket itself, so that is not taken for the handler's doing. */
   #closing = false;
+  /** Bytes (or string units) written and not yet sent. */
+  #length = 0;
+  #needDrain = false;
+  /** Writes held while the socket is corked. */
+  #corked: Held[] = [];
 
   constructor(addresses: SocketAddresses, target: ResponseTarget) {
     // Strings are kept as given so the head can be told from the body that follows it.
@@ -87,8 +105,6 @@ export class AdapterSocket extends Writable {
     this.#req = req;
     this.#res = res;
     this.#input = input;
-    // node's server forwards its socket's 'drain' to the response it is writing (`ondrain`).
-    this.on('drain', () => res.emit('drain'));
     if (input === null) this.#endBody();
   }
 
@@ -130,19 +146,65 @@ export class AdapterSocket extends Writable {
     return { address: this.localAddress, port: this.localPort ?? 0, family: this.localAddress.includes(':') ? 'IPv6' : 'IPv4' };
   }
 
-  override _write(chunk: string | Uint8Array, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  /**
+   * What `ServerResponse` writes with. It stands in for `Writable#write`: every write goes to the
+   * target at once (the target queues them), which spares node's write buffer and the tick per
+   * write; a corked socket (node corks while it writes a head and a body) holds writes until uncorked.
+   */
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const done = (typeof encoding === 'function' ? encoding : typeof callback === 'function' ? callback : nop) as WriteCallback;
+    const coding = typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8';
+    if (this.destroyed) {
+      process.nextTick(done, new Error('fromNodeHandler: write after the response was closed.'));
+      return false;
+    }
+    const data = chunk as string | Uint8Array;
+    this.#length += data.length;
+    if (this._writableState.corked > 0) this.#corked.push({ data, encoding: coding, done });
+    else this.#deliver(data, coding, done);
+    if (this.#length < this.writableHighWaterMark) return true;
+    this.#needDrain = true;
+    return false;
+  }
+
+  override cork(): void {
+    this._writableState.corked += 1;
+  }
+
+  override uncork(): void {
+    const state = this._writableState;
+    if (state.corked === 0) return;
+    state.corked -= 1;
+    if (state.corked > 0 || this.#corked.length === 0) return;
+    const held = this.#corked;
+    this.#corked = [];
+    for (const { data, encoding, done } of held) {
+      if (this.destroyed) process.nextTick(done, new Error('fromNodeHandler: write after the response was closed.'));
+      else this.#deliver(data, encoding, done);
+    }
+  }
+
+  /** Bytes written and not yet sent: what `written()` and node's `writableLength` read. */
+  get pendingLength(): number {
+    return this.#length;
+  }
+
+  #deliver(chunk: string | Uint8Array, encoding: BufferEncoding, callback: WriteCallback): void {
     this.#target.activity();
+    const length = chunk.length;
     let data = chunk;
     if (this.#headPending) {
       const head = this.#res === undefined ? null : serializedHead(this.#res);
       // Bytes before the head are an informational response (`writeContinue()`, `writeEarlyHints()`):
       // the gateway answers `Expect: 100-continue` itself, and tsgi has no other 1xx.
       if (head === null) {
-        callback();
+        this.#written(length, callback);
         return;
       }
       if (typeof data !== 'string' || !data.startsWith(head)) {
-        callback(new Error('fromNodeHandler: the response did not begin with the head node serialized; this node version writes responses differently.'));
+        const error = new Error('fromNodeHandler: the response did not begin with the head node serialized; this node version writes responses differently.');
+        process.nextTick(callback, error);
+        this.destroy(error);
         return;
       }
       this.#headPending = false;
@@ -150,8 +212,27 @@ export class AdapterSocket extends Writable {
       data = data.slice(head.length);
     }
     const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
-    if (bytes.length === 0) callback();
-    else this.#target.chunk(bytes, () => callback());
+    // Like node's own write callbacks, an empty write's runs on the next tick (node's 'finish' is one).
+    if (bytes.length === 0) this.#written(length, callback);
+    else this.#target.chunk(bytes, () => this.#sent(length, callback));
+  }
+
+  /** A write with nothing to send: counted out now, its callback on the next tick (as `Writable` does). */
+  #written(length: number, callback: WriteCallback): void {
+    this.#length -= length;
+    process.nextTick(() => this.#sent(0, callback));
+  }
+
+  /** A write went out: 'drain' once nothing is left (as `Writable` does), then its callback. */
+  #sent(length: number, callback: WriteCallback): void {
+    this.#length -= length;
+    if (this.#needDrain && this.#length === 0 && !this.destroyed) {
+      this.#needDrain = false;
+      this.emit('drain');
+      // node's server forwards its socket's 'drain' to the response it is writing (`ondrain`).
+      this.#res?.emit('drain');
+    }
+    callback(null);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -194,3 +275,13 @@ export class AdapterSocket extends Writable {
     req.push(null);
   }
 }
+
+// node reads `writableLength` from its socket (`res.writableLength`, `res.writableFinished`); the
+// writes never enter `Writable`'s own buffer, so the count is the socket's. A property in
+// `Writable`'s typings, so it is replaced here rather than overridden in the class.
+Object.defineProperty(AdapterSocket.prototype, 'writableLength', {
+  get(this: AdapterSocket): number {
+    return this.pendingLength;
+  },
+  configurable: true,
+});

@@ -52,12 +52,12 @@
  * const app = compose(accessLog(), basicAuth({ realm: 'shop', users }))(fromNodeHandler(shop));
  * await makeServer('127.0.0.1', 8000, app);
  */
-import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeValue } from '../protocol/describe-value.js';
 import { ImproperlyConfigured, TsgiError } from '../protocol/errors.js';
 import type { Application, Body, Environ, StartResponse } from '../protocol/types.js';
-import { rawHeadersOf } from './_node-headers.js';
+import { environOfRequest, letGo, nodeRequest, nodeResponse } from './_node-messages.js';
 import { NodeResponseBody } from './_node-response-body.js';
 import { AdapterSocket } from './_node-socket.js';
 import { nodeTarget } from './_node-target.js';
@@ -79,11 +79,9 @@ export interface FromNodeHandlerOptions {
 }
 
 const OPTION_NAMES = ['timeoutMs'];
-const environs = new WeakMap<IncomingMessage, Environ>();
-
 /** The environ a request made by `fromNodeHandler` came from; undefined for other requests. */
 export function environOf(req: IncomingMessage): Environ | undefined {
-  return environs.get(req);
+  return environOfRequest(req);
 }
 
 /** Wraps a Node `(req, res)` handler as a tsgi application. */
@@ -102,17 +100,22 @@ export function fromNodeHandler(handler: NodeHandler, options: FromNodeHandlerOp
 /** Calls the handler for one request and returns the body its response becomes. */
 function runHandler(handler: NodeHandler, environ: Environ, startResponse: StartResponse, timeoutMs: number): Body {
   let timer: NodeJS.Timeout | undefined;
+  /** 'finish' was emitted on the response: the socket is let go of only after it. */
+  let finishEmitted = false;
+  /** The gateway closed a complete body before 'finish' (its last write's callback was still due). */
+  let letGoOnFinish = false;
   const body = new NodeResponseBody(startResponse, () => timer?.refresh(), (finished) => {
-    clearTimeout(timer);
-    if (finished && !res.writableFinished) {
-      // The last write's callback is still due (a response taken whole): closing the socket now
-      // would fail it with ERR_STREAM_DESTROYED and cost 'finish'. Close right after 'finish'.
-      res.once('finish', () => setImmediate(() => socket.close()));
+    if (timer !== undefined) clearTimeout(timer);
+    if (finished) {
+      // A complete response lets go of its socket as node's server does after 'finish' on a
+      // kept-alive connection (the socket is not destroyed: that would cost node an error object).
+      if (finishEmitted) letGo(res, socket);
+      else letGoOnFinish = true;
       return;
     }
     socket.close();
     // A request whose response is cut short is aborted, as node's server does when the client leaves.
-    if (!finished) req.destroy();
+    req.destroy();
   });
   const remotePort = environ.REMOTE_PORT === undefined ? undefined : Number(environ.REMOTE_PORT);
   const socket = new AdapterSocket(
@@ -125,49 +128,16 @@ function runHandler(handler: NodeHandler, environ: Environ, startResponse: Start
     },
     body,
   );
-  const req = new IncomingMessage(socket as unknown as Socket);
   const target = nodeTarget(environ);
-  req.method = environ.REQUEST_METHOD;
-  req.url = target.url;
-  // Own properties that Express's and connect's routers keep (`req.baseUrl || ''`, `req.originalUrl || req.url`).
-  Object.assign(req, { baseUrl: target.baseUrl, originalUrl: target.originalUrl });
-  const version = /^HTTP\/(\d)\.(\d)$/.exec(environ.SERVER_PROTOCOL);
-  req.httpVersionMajor = version === null ? 1 : Number(version[1]);
-  req.httpVersionMinor = version === null ? 1 : Number(version[2]);
-  req.httpVersion = `${req.httpVersionMajor}.${req.httpVersionMinor}`;
-  const rawHeaders = rawHeadersOf(environ);
-  // What node's parser calls to hand a request its headers; `req.headers` is built from it lazily.
-  (req as unknown as { _addHeaderLines(lines: string[], count: number): void })._addHeaderLines(rawHeaders, rawHeaders.length);
-
-  const res = new ServerResponse(req);
-  // The gateway frames the real response: node must not chunk, add Date, or plan keep-alive here.
-  // `chunkedEncoding` is pinned because node turns it on when the handler sets `Transfer-Encoding: chunked`.
-  res.useChunkedEncodingByDefault = false;
-  res.shouldKeepAlive = false;
-  res.sendDate = false;
-  Object.defineProperty(res, 'chunkedEncoding', { get: () => false, set: () => {}, configurable: true });
-  res.assignSocket(socket as unknown as Socket);
+  const req = nodeRequest(environ, target, socket);
+  const res = nodeResponse(req, socket);
   socket.attach(req, res, hasBody(environ) ? environ['tsgi.input'] : null);
-  res.on('finish', () => body.end());
+  res.on('finish', () => {
+    finishEmitted = true;
+    body.end();
+    if (letGoOnFinish) letGo(res, socket);
+  });
   res.on('error', (error) => body.fail(error));
-  environs.set(req, environ);
-
-  if (timeoutMs > 0) {
-    timer = setTimeout(function onIdle() {
-      if (body.waitingForClient) {
-        timer?.refresh();
-        return;
-      }
-      body.fail(
-        new TsgiError(
-          `fromNodeHandler: the handler for ${environ.REQUEST_METHOD} ${target.originalUrl} did nothing for ${timeoutMs} ms ` +
-            "(no body read, no response written) and did not end its response. Make sure every route ends it (res.end(), res.send()), or raise the adapter's timeoutMs (0 turns it off).",
-        ),
-        true,
-      );
-    }, timeoutMs);
-    timer.unref();
-  }
 
   const next = (error?: unknown): void => {
     if (error === undefined || error === null || error === false) answer(res, 404);
@@ -181,8 +151,33 @@ function runHandler(handler: NodeHandler, environ: Environ, startResponse: Start
     body.close();
     throw error;
   }
-  if (res.writableEnded) return body.takeComplete(() => socket.writableLength === 0) ?? body;
+  if (res.writableEnded) {
+    const complete = body.takeComplete(() => socket.writableLength === 0);
+    if (complete !== undefined) return complete;
+  }
+  // The idle timer starts once the handler returned: nothing can interrupt it before, and a
+  // response ended synchronously (Express's `res.send()`) never needs one.
+  if (timeoutMs > 0) timer = idleTimer(body, environ, target.originalUrl, timeoutMs);
   return body;
+}
+
+/** Fails `body` once the handler did nothing for `timeoutMs` (time waiting for the client does not count). */
+function idleTimer(body: NodeResponseBody, environ: Environ, url: string, timeoutMs: number): NodeJS.Timeout {
+  const timer = setTimeout(function onIdle() {
+    if (body.waitingForClient) {
+      timer.refresh();
+      return;
+    }
+    body.fail(
+      new TsgiError(
+        `fromNodeHandler: the handler for ${environ.REQUEST_METHOD} ${url} did nothing for ${timeoutMs} ms ` +
+          "(no body read, no response written) and did not end its response. Make sure every route ends it (res.end(), res.send()), or raise the adapter's timeoutMs (0 turns it off).",
+      ),
+      true,
+    );
+  }, timeoutMs);
+  timer.unref();
+  return timer;
 }
 
 /** A request has a body when it declares a length above 0 or is chunked (SPEC §9.5). */

@@ -243,3 +243,49 @@ test('when the client leaves, the handler sees aborted and close on req and clos
   t.deepEqual(events.sort(), ['req aborted', 'req close', 'res close (finished: false)']);
   t.is(errors.text, '');
 });
+
+test('a complete response emits finish then close on res, and the socket is let go, not destroyed', async (t) => {
+  const events: string[] = [];
+  let closed!: () => void;
+  const done = new Promise<void>((resolve) => (closed = resolve));
+  const { client } = clientFor((req, res) => {
+    const socket = req.socket;
+    res.on('finish', () => events.push('finish'));
+    res.on('close', () => {
+      events.push(`close (finished: ${res.writableFinished}, socket destroyed: ${socket.destroyed}, detached: ${res.socket === null})`);
+      closed();
+    });
+    res.setHeader('Content-Type', 'text/plain');
+    res.end('done');
+  });
+  const response = await client.get('/');
+  await done;
+  t.is(response.text(), 'done');
+  t.deepEqual(events, ['finish', 'close (finished: true, socket destroyed: false, detached: true)']);
+});
+
+test('writes made in one tick (node corks the socket) arrive whole and in order', async (t) => {
+  const { client } = clientFor((_req, res) => {
+    res.setHeader('Content-Type', 'text/plain');
+    res.write('one ');
+    res.write(Buffer.from('two '));
+    res.end('three');
+  });
+  const response = await client.get('/');
+  t.is(response.text(), 'one two three');
+});
+
+test('a handler that sets Transfer-Encoding: chunked and streams gets its bytes unchunked (the gateway frames them)', async (t) => {
+  const { client } = clientFor(async (_req, res) => {
+    res.setHeader('Content-Type', 'text/plain');
+    res.setHeader('Transfer-Encoding', 'chunked');
+    res.write('first ');
+    await tick(2);
+    res.write('second');
+    await tick(2);
+    res.end();
+  });
+  const response = await client.get('/');
+  t.false(response.headers.has('Transfer-Encoding'));
+  t.is(response.text(), 'first second');
+});
