@@ -93,17 +93,18 @@ test('--stats serves JSON about every worker, and tsgi top --once shows it', asy
   await server.waitFor(/Worker 2 \(pid \d+\) ready/);
   for (let i = 0; i < 6; i += 1) await get(port, '/counted');
   let snapshot: StatsSnapshot | undefined;
-  // Workers report with their heartbeat (every second at most).
+  // Workers report with their heartbeat (every second at most): wait for both reports.
   for (let i = 0; i < 100; i += 1) {
     snapshot = (await (await fetch(statsUrl)).json()) as StatsSnapshot;
-    if (snapshot.workers.reduce((sum, w) => sum + w.requests, 0) >= 6) break;
+    const counted = snapshot.workers.reduce((sum, w) => sum + w.requests, 0);
+    if (counted >= 6 && snapshot.workers.every((w) => w.rssBytes > 0)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   t.is(snapshot?.pid, server.child.pid);
   t.is(snapshot?.workers.length, 2);
   t.deepEqual(snapshot?.workers.map((w) => w.id), [1, 2]);
   t.is(snapshot?.workers.reduce((sum, w) => sum + w.requests, 0), 6);
-  t.true((snapshot?.workers[0]?.rssBytes ?? 0) > 0);
+  t.true(snapshot?.workers.every((w) => w.rssBytes > 0));
 
   const top = spawn(process.execPath, [MAIN, 'top', statsUrl.replace(/^http:\/\/|\/$/g, ''), '--once'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => top.kill('SIGKILL'));
