@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { uwsgiRequest } from '../../lib/uwsgi/uwsgi-client.js';
-import { FIXTURE_APP, get, startServe, workerPid } from './serve-process.js';
+import { answeringWorkerPid, FIXTURE_APP, get, startServe, workerPid } from './serve-process.js';
 
 test('--max-requests recycles workers: new pids answer, no request fails', async (t) => {
   const server = startServe(t, [FIXTURE_APP, '--bind', '127.0.0.1:0', '--workers', '2', '--max-requests', '3']);
@@ -57,7 +57,7 @@ test('--harakiri kills a worker stuck in a busy loop, logs the request, and the 
   );
   const line = await server.waitFor(/HARAKIRI: worker \d \(pid (\d+)\) spent [\d.]+ s in one request, over --harakiri 1\.0 s: GET \/block\?id=7\. Killing it\./);
   // While one worker is stuck, the other answers.
-  const other = await workerPid(port);
+  const other = await answeringWorkerPid(port);
   t.not(other, Number(line[1]));
   t.is(await stuck, 'cut', "the stuck request's connection is closed");
   await server.waitFor(new RegExp(`\\(pid ${line[1]}\\) exited on SIGKILL \\(harakiri\\)`));

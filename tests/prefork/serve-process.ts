@@ -102,7 +102,11 @@ export interface Answer {
 }
 
 /** One GET on a fresh connection. Rejects on a connection error (a failed request). */
-export function get(port: number, path: string, options: { socketPath?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export function get(
+  port: number,
+  path: string,
+  options: { socketPath?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const target = options.socketPath === undefined ? { host: '127.0.0.1', port } : { socketPath: options.socketPath };
     const req = request({ ...target, path, agent: false, headers: options.headers ?? {} }, (res) => {
@@ -111,6 +115,9 @@ export function get(port: number, path: string, options: { socketPath?: string; 
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers }));
       res.on('error', reject);
     });
+    // node:cluster may hand a connection to a worker that is then killed (harakiri): such a
+    // connection is never answered nor closed, so a request gives up after a while.
+    req.setTimeout(options.timeoutMs ?? 20_000, () => req.destroy(new Error(`GET ${path} timed out`)));
     req.on('error', reject);
     req.end();
   });
@@ -119,6 +126,21 @@ export function get(port: number, path: string, options: { socketPath?: string; 
 /** The pid a `/pid` request reports. */
 export async function workerPid(port: number): Promise<number> {
   return Number((await get(port, '/pid')).body);
+}
+
+/**
+ * The pid of a worker that answers, retrying requests that a stuck or dying
+ * worker swallowed (node:cluster hands connections out in turn, to a blocked
+ * worker too).
+ */
+export async function answeringWorkerPid(port: number): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return Number((await get(port, '/pid', { timeoutMs: 2_000 })).body);
+    } catch (error) {
+      if (attempt >= 10) throw error;
+    }
+  }
 }
 
 /** Keeps sending requests one after another until `stop()`; counts answers and failures. */
