@@ -67,16 +67,29 @@ export function renderExample(name: string, substitutions: ReadonlyArray<readonl
   return text;
 }
 
-/** A TCP port nothing listens on right now, on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+/** Ports already given out in this process: the system may hand a released port out again. */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port nothing listens on right now, on 127.0.0.1, and never one given
+ * out before in this process: two nginx instances of one test file must not
+ * end up on the same port (one's TLS port answering the other's plain requests).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port: bound } = server.address() as net.AddressInfo;
+        server.close(() => resolve(bound));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** A self-signed certificate for `localhost` made with the openssl CLI; `undefined` without openssl. */
