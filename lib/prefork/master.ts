@@ -231,6 +231,9 @@ export class Master {
         record.retiring = true;
         this.#manage();
         return;
+      case 'tsgi:closed':
+        this.#send(record, { type: 'tsgi:closed-ack' });
+        return;
       case 'tsgi:boot-error':
         record.ending = 'boot-error';
         return this.#onBootError(record, message.text, message.usage);

@@ -45,6 +45,9 @@ export const APP_LOAD_ERROR = 4;
 
 const MIB = 1024 * 1024;
 
+/** How long a closed worker waits for the master's tsgi:closed-ack before exiting anyway. */
+const CLOSED_ACK_WAIT_MS = 2_000;
+
 function send(message: WorkerMessage, then?: () => void): void {
   if (process.send === undefined || !process.connected) {
     then?.();
@@ -135,13 +138,20 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   }
 
   let stopping = false;
+  const exit = (): void => {
+    errorFile.close();
+    accessFile?.close();
+    process.exit(0);
+  };
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
     void server.close().then(() => {
-      errorFile.close();
-      accessFile?.close();
-      process.exit(0);
+      // Connections the master handed over after the close are sent back only while this
+      // process lives: exit once the master confirms it read the close (tsgi:closed-ack).
+      if (!process.connected) return exit();
+      setTimeout(exit, CLOSED_ACK_WAIT_MS).unref();
+      send({ type: 'tsgi:closed' });
     });
   };
   const reopen = (): void => {
@@ -151,6 +161,7 @@ export async function runWorker(config: WorkerConfig): Promise<void> {
   process.on('message', (message: unknown) => {
     if (!isMasterMessage(message)) return;
     if (message.type === 'tsgi:stop') stop();
+    else if (message.type === 'tsgi:closed-ack') exit();
     else reopen();
   });
   process.on('SIGTERM', stop);
