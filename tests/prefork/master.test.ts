@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { delay, FIXTURE_APP, get, load, LOAD_ERROR_APP, startServe, workerPid } from './serve-process.js';
+import { delay, FIXTURE_APP, get, getRetrying, load, LOAD_ERROR_APP, startServe, workerPid } from './serve-process.js';
 
 test('tsgi serve --workers 2 answers from two worker processes', async (t) => {
   const server = startServe(t, [FIXTURE_APP, '--bind', '127.0.0.1:0', '--workers', '2']);
@@ -101,11 +101,11 @@ test('a crashed worker is replaced, with a back-off that doubles while crashes r
   const first = await server.waitFor(/Worker (\d) \(pid \d+\) exited unexpectedly with status 1 after \d+ ms; replacing it in 100 ms \(crash 1 in a row\)/);
   const mark = server.stderr().indexOf('crash 1 in a row');
   await server.waitFor(new RegExp(`Worker ${first[1]} \\(pid \\d+\\) ready`), mark);
-  await get(port, '/crash');
+  await getRetrying(port, '/crash');
   await server.waitFor(/replacing it in 200 ms \(crash 2 in a row\)/);
   t.true(server.stderr().includes('Error: the fixture crashes on purpose'), 'the crash is in the error log');
   // The server goes on serving.
-  t.is((await get(port, '/pid')).status, 200);
+  t.is((await getRetrying(port, '/pid')).status, 200);
 });
 
 test('an application that fails to load stops the server with status 1 instead of respawning', async (t) => {

@@ -134,9 +134,18 @@ export async function workerPid(port: number): Promise<number> {
  * worker too).
  */
 export async function answeringWorkerPid(port: number): Promise<number> {
+  return Number((await getRetrying(port, '/pid')).body);
+}
+
+/**
+ * `get()`, sent again when no answer came: a connection node:cluster handed to
+ * a worker that then died or was killed is never answered, and never reached
+ * the application either.
+ */
+export async function getRetrying(port: number, path: string): Promise<Answer> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return Number((await get(port, '/pid', { timeoutMs: 2_000 })).body);
+      return await get(port, path, { timeoutMs: 2_000 });
     } catch (error) {
       if (attempt >= 10) throw error;
     }
