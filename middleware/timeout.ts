@@ -94,13 +94,18 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       let calledStart = false;
       let settled = false;
       let timedOut = false;
-      let expire: (value: typeof TIMED_OUT) => void = () => undefined;
-      const expired = new Promise<typeof TIMED_OUT>((resolve) => (expire = resolve));
+      // Made only when something has to race the deadline: a body returned at once never does.
+      let expire: ((value: typeof TIMED_OUT) => void) | undefined;
+      let expiredPromise: Promise<typeof TIMED_OUT> | undefined;
+      const expired = (): Promise<typeof TIMED_OUT> =>
+        (expiredPromise ??= timedOut ? Promise.resolve(TIMED_OUT) : new Promise((resolve) => (expire = resolve)));
       const deadline: Deadline = {
         get timedOut() {
           return timedOut;
         },
-        expired,
+        get expired() {
+          return expired();
+        },
         met() {
           if (settled) return;
           settled = true;
@@ -125,7 +130,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
         } catch (error) {
           errors.write(`timeout(): onTimeout failed for ${request()}: ${String(error)}\n`);
         }
-        expire(TIMED_OUT);
+        expire?.(TIMED_OUT);
       }, ms);
 
       const timedStartResponse: StartResponse = (status, headers, excInfo) => {
@@ -150,7 +155,7 @@ export function timeout(options: TimeoutOptions = {}): Middleware {
       let body: Body;
       try {
         // A body returned at once needs no race with the deadline.
-        const outcome = isThenable(result) ? await Promise.race([result, expired]) : result;
+        const outcome = isThenable(result) ? await Promise.race([result, expired()]) : result;
         if (outcome === TIMED_OUT || timedOut) return lateAnswer(deadline, Promise.resolve(result));
         body = outcome;
       } catch (error) {
