@@ -170,30 +170,34 @@ test.serial('compress() keeps memory flat for a 64 MiB stream', async (t) => {
     })();
   };
   const client = new Client(app, { middleware: compress({ level: 1 }) });
-  // Measured after a collection, so garbage not yet collected does not count: only what is retained.
+  // Measured after a collection, so garbage not yet collected does not count: only what is
+  // retained. A Buffer's memory is given back by a finalizer after the collection, so the
+  // reading waits a turn of the event loop and collects again before it counts.
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const used = (): number => {
+  const used = async (): Promise<number> => {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
     gc();
     const memory = process.memoryUsage();
     return memory.heapUsed + memory.arrayBuffers;
   };
-  const before = used();
+  const before = await used();
   let peak = before;
   let received = 0;
   let chunks = 0;
   const response = await client.get('/big', {
     headers: { 'Accept-Encoding': 'gzip' },
-    onBodyChunk: (chunk) => {
+    onBodyChunk: async (chunk) => {
       received += chunk.length;
-      if (++chunks % 128 === 0) peak = Math.max(peak, used());
+      if (++chunks % 128 === 0) peak = Math.max(peak, await used());
     },
   });
   t.is(response.headers.get('Content-Encoding'), 'gzip');
   t.true(received > 32 * 1024 * 1024, `received ${received} bytes`);
-  // Buffering the output would retain ~48 MiB; the bound leaves room for zlib's and the
-  // client's working buffers on a loaded machine (about 3 MiB when quiet).
-  t.true(peak - before < 16 * 1024 * 1024, `grew by ${((peak - before) / 1048576).toFixed(1)} MiB`);
+  t.log(`retained memory grew by ${((peak - before) / 1048576).toFixed(1)} MiB at most`);
+  // Buffering the output would retain ~48 MiB; measured, it stays under 1 MiB.
+  t.true(peak - before < 8 * 1024 * 1024, `grew by ${((peak - before) / 1048576).toFixed(1)} MiB`);
 });
 
 test('isCompressible() takes text-like types and leaves the rest', (t) => {
