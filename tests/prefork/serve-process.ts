@@ -148,6 +148,7 @@ export async function getRetrying(port: number, path: string): Promise<Answer> {
       return await get(port, path, { timeoutMs: 2_000 });
     } catch (error) {
       if (attempt >= 10) throw error;
+      await delay(100);
     }
   }
 }
