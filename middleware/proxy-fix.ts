@@ -37,7 +37,7 @@ import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import { percentDecode } from '../lib/gateway/environ.js';
 import type { Application, Body, Environ, Middleware, StartResponse } from '../lib/protocol/types.js';
 import { parseForwarded, parseHost, parseNodeAddress, parsePort, type ForwardedElement } from './_internal/proxy-fix-forwarded.js';
-import { closingWith } from './_internal/url-map-body.js';
+import { isBody, observeBody } from '../lib/protocol/observe-body.js';
 
 export interface ProxyFixOptions {
   /** Trusted proxies setting `X-Forwarded-For` (-> `REMOTE_ADDR`). @default 1 */
@@ -153,9 +153,9 @@ export function proxyFix(options: ProxyFixOptions = {}): Middleware {
       if (prefix === '' && environ.PATH_INFO === '') environ.PATH_INFO = '/';
       try {
         const result = app(environ, startResponse);
-        if (typeof (result as Partial<PromiseLike<Body>>).then !== 'function') return closingWith(result as Body, restore);
+        if (typeof (result as Partial<PromiseLike<Body>>).then !== 'function') return restoringOnClose(result as Body, restore);
         return Promise.resolve(result).then(
-          (body) => closingWith(body, restore),
+          (body) => restoringOnClose(body, restore),
           (error: unknown) => {
             restore();
             throw error;
@@ -206,4 +206,12 @@ function parsePrefix(value: string): string | undefined {
   const decoded = percentDecode(value);
   if (/[\x00-\x1f\x7f]/.test(decoded) || /(^|\/)\.{1,2}(\/|$)/.test(decoded)) return undefined;
   return decoded.replace(/\/+$/, '');
+}
+
+/**
+ * The same chunks; `restore` runs once the application's body is closed
+ * (SPEC §12.8). Anything that is not a body is left to the server to report.
+ */
+function restoringOnClose(body: Body, restore: () => void): Body {
+  return isBody(body) ? observeBody(body, { closed: restore }) : body;
 }

@@ -33,7 +33,7 @@ import { utf8ToByteString } from '../lib/protocol/byte-string.js';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, StartResponse } from '../lib/protocol/types.js';
-import { closingWith } from './_internal/url-map-body.js';
+import { isBody, observeBody } from '../lib/protocol/observe-body.js';
 
 /** Mount points and their applications: an object, or a list of `[location, app]` pairs. */
 export type UrlMapMounts = Readonly<Record<string, Application>> | ReadonlyArray<readonly [location: string, app: Application]>;
@@ -88,14 +88,14 @@ export function urlMap(mounts: UrlMapMounts, options: UrlMapOptions = {}): Appli
     }
     if (typeof (result as Partial<PromiseLike<Body>>).then === 'function') {
       return Promise.resolve(result).then(
-        (body) => closingWith(body, restore),
+        (body) => restoringOnClose(body, restore),
         (error: unknown) => {
           restore();
           throw error;
         },
       );
     }
-    return closingWith(result as Body, restore);
+    return restoringOnClose(result as Body, restore);
   };
 }
 
@@ -169,4 +169,12 @@ function parseMounts(mounts: UrlMapMounts): Mount[] {
 /** Host mounts before the others; within each, the longer path first. */
 function rank(mount: Mount): number {
   return (mount.host === undefined ? 0 : 1e9) + mount.path.length;
+}
+
+/**
+ * The same chunks; `restore` runs once the application's body is closed
+ * (SPEC §12.8). Anything that is not a body is left to the server to report.
+ */
+function restoringOnClose(body: Body, restore: () => void): Body {
+  return isBody(body) ? observeBody(body, { closed: restore }) : body;
 }

@@ -3,6 +3,7 @@ import { ImproperlyConfigured } from '../../lib/protocol/errors.js';
 import { decodeHeader, decodePacket, encodePacket, MAX_BLOCK_SIZE } from '../../lib/uwsgi/uwsgi-packet.js';
 import { UwsgiProtocolError } from '../../lib/uwsgi/uwsgi-protocol-error.js';
 import type { UwsgiProtocolErrorCode } from '../../lib/uwsgi/uwsgi-protocol-error.js';
+import { NGINX_VARS } from './nginx-vars.js';
 
 /** Hex with spaces and line breaks allowed. */
 function hex(...parts: string[]): Buffer {
@@ -34,23 +35,6 @@ const NGINX_GET = hex(
   '0f00 485454505f555345525f4147454e54 0800 6375726c2f382e30', // HTTP_USER_AGENT = curl/8.0
 );
 
-const NGINX_VARS: Array<[string, string]> = [
-  ['QUERY_STRING', 'x=1'],
-  ['REQUEST_METHOD', 'GET'],
-  ['CONTENT_TYPE', ''],
-  ['CONTENT_LENGTH', ''],
-  ['REQUEST_URI', '/hello?x=1'],
-  ['PATH_INFO', '/hello'],
-  ['DOCUMENT_ROOT', '/usr/share/nginx/html'],
-  ['SERVER_PROTOCOL', 'HTTP/1.1'],
-  ['REQUEST_SCHEME', 'http'],
-  ['REMOTE_ADDR', '127.0.0.1'],
-  ['REMOTE_PORT', '51234'],
-  ['SERVER_PORT', '80'],
-  ['SERVER_NAME', 'localhost'],
-  ['HTTP_HOST', 'example.com'],
-  ['HTTP_USER_AGENT', 'curl/8.0'],
-];
 
 function throwsCode(t: import('ava').ExecutionContext, bytes: Uint8Array, code: UwsgiProtocolErrorCode, message: string, maxBlockSize?: number): void {
   const error = t.throws(() => decodePacket(bytes, maxBlockSize === undefined ? {} : { maxBlockSize }), { instanceOf: UwsgiProtocolError, message });

@@ -5,27 +5,10 @@ import { MemoryErrorStream } from '../../lib/protocol/error-stream.js';
 import { toUwsgiGatewayRequest, withUwsgiVars } from '../../lib/uwsgi/uwsgi-request.js';
 import type { UwsgiRequestParts } from '../../lib/uwsgi/uwsgi-request.js';
 import { UwsgiProtocolError } from '../../lib/uwsgi/uwsgi-protocol-error.js';
+import { NGINX_VARS } from './nginx-vars.js';
 
 const PEER = { remoteAddress: '10.9.9.9', remotePort: 999, serverName: 'sockethost', serverPort: 3031 };
 
-/** nginx's uwsgi_params for `GET /hello?x=1`, as in the codec fixture. */
-const NGINX_VARS: Array<[string, string]> = [
-  ['QUERY_STRING', 'x=1'],
-  ['REQUEST_METHOD', 'GET'],
-  ['CONTENT_TYPE', ''],
-  ['CONTENT_LENGTH', ''],
-  ['REQUEST_URI', '/hello?x=1'],
-  ['PATH_INFO', '/hello'],
-  ['DOCUMENT_ROOT', '/usr/share/nginx/html'],
-  ['SERVER_PROTOCOL', 'HTTP/1.1'],
-  ['REQUEST_SCHEME', 'http'],
-  ['REMOTE_ADDR', '127.0.0.1'],
-  ['REMOTE_PORT', '51234'],
-  ['SERVER_PORT', '80'],
-  ['SERVER_NAME', 'localhost'],
-  ['HTTP_HOST', 'example.com'],
-  ['HTTP_USER_AGENT', 'curl/8.0'],
-];
 
 /** The environ the gateway builds for these parts, completed by withUwsgiVars(). */
 function environOf(parts: UwsgiRequestParts): Environ {

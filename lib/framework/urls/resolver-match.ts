@@ -43,8 +43,8 @@ export function presentNames(names: ReadonlyArray<string | null>): string[] {
  * `Object.assign` because V8 (Node 20) runs a spread of several objects
  * through a slow path: about 1.5 µs, against 0.1 µs, on every request with
  * captures under an include or extra kwargs. (As with any assignment, a
- * `__proto__` key sets the prototype instead of a property: there is no
- * such kwarg in practice.)
+ * `__proto__` key would set the prototype: `path()` refuses that parameter
+ * name.)
  */
 export function mergeKwargs(first: Readonly<Kwargs>, second: Readonly<Kwargs>, third?: Readonly<Kwargs>): Kwargs {
   return third === undefined ? Object.assign({}, first, second) : Object.assign({}, first, second, third);
