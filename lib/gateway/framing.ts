@@ -26,6 +26,8 @@ export interface HeadContext {
   serverSoftware: string;
   /** The body length when the gateway knows it before sending (an array body, or an empty response). */
   knownLength: number | undefined;
+  /** Add `Date` when the application did not: false when the sink's transport adds it. */
+  addDate: boolean;
 }
 
 /** The head for the stored (and valid) response. */
@@ -48,7 +50,7 @@ export function buildHead(state: ResponseState, context: HeadContext): ResponseH
   } else {
     framing = isHttp10OrOlder(context.protocol) ? CLOSE : CHUNKED;
   }
-  if (!state.hasDate) headers.push(['Date', httpDate()]);
+  if (!state.hasDate && context.addDate) headers.push(['Date', httpDate()]);
   if (!state.hasServer && context.serverSoftware !== '') headers.push(['Server', context.serverSoftware]);
   return { status: code, statusLine: state.status!, headers, framing };
 }

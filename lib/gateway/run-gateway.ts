@@ -10,7 +10,7 @@
  * and nothing is logged: that is not an application error.
  *
  * The hello-world path (an array body, a sink that writes synchronously)
- * runs without awaiting anything, so the gateway costs one Promise.
+ * runs without awaiting anything and allocates no Promise.
  */
 import { describeValue } from '../protocol/describe-value.js';
 import { ClientDisconnected, ProtocolError } from '../protocol/errors.js';
@@ -38,6 +38,7 @@ export function runGateway(
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
 const ignore = (): void => {};
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
@@ -76,32 +77,63 @@ class Exchange {
     this.#options = options;
   }
 
-  async run(app: Application): Promise<void> {
+  /**
+   * Runs the exchange. Synchronous until something has to be waited for, so
+   * a response sent in one go (the hello-world path) costs no Promise but the
+   * shared resolved one.
+   */
+  run(app: Application): Promise<void> {
     let body: unknown;
-    let settledLate = false;
     try {
       const hooks = this.#sink.sendContinue ? { sendContinue: () => this.#sendContinue() } : undefined;
-      const environ = buildEnviron(this.#request, this.#options, hooks);
-      body = app(environ, this.startResponse);
-      if (isThenable(body)) {
-        body = await body;
-        settledLate = true;
-      }
+      body = app(buildEnviron(this.#request, this.#options, hooks), this.startResponse);
+      if (isThenable(body)) return this.#runLate(body);
     } catch (error) {
-      await this.#fail(error);
-      this.#done();
-      return;
+      return this.#failEarly(error);
     }
+    return this.#respond(body, false);
+  }
+
+  /** The application returned a Promise of its body: the client may leave meanwhile. */
+  async #runLate(promise: PromiseLike<unknown>): Promise<void> {
+    let body: unknown;
     try {
-      const sending = this.#send(body, settledLate);
-      if (sending !== undefined) await sending;
+      body = await promise;
     } catch (error) {
-      await this.#fail(error);
+      return this.#failEarly(error);
     }
+    return this.#respond(body, true);
+  }
+
+  /** The application failed before giving a body: there is nothing to close. */
+  async #failEarly(error: unknown): Promise<void> {
+    await this.#fail(error);
+    this.#done();
+  }
+
+  /** Sends the body, then closes it. */
+  #respond(body: unknown, settledLate: boolean): Promise<void> {
+    let sending: void | Promise<void>;
+    try {
+      sending = this.#send(body, settledLate);
+    } catch (error) {
+      return this.#closeAfter(this.#fail(error), body);
+    }
+    if (sending !== undefined) return this.#closeAfter(sending.catch((error: unknown) => this.#fail(error)), body);
+    return this.#closeNow(body);
+  }
+
+  async #closeAfter(sending: Promise<void>, body: unknown): Promise<void> {
+    await sending;
+    return this.#closeNow(body);
+  }
+
+  #closeNow(body: unknown): Promise<void> {
     this.#finished = true;
     const closing = this.#close(body);
-    if (closing !== undefined) await closing;
+    if (closing !== undefined) return closing.then(() => this.#done());
     this.#done();
+    return RESOLVED;
   }
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
@@ -152,6 +184,8 @@ class Exchange {
   #send(body: unknown, settledLate: boolean): void | Promise<void> {
     if (Array.isArray(body)) {
       if (!this.#usedWrite) this.#knownLength = arrayLength(body);
+      // Indexing a plain array gives what its iterator would, without building one.
+      if (body[Symbol.iterator] === ARRAY_ITERATOR) return this.#sendArray(body, 0, settledLate);
       return this.#sendSync(body[Symbol.iterator](), settledLate);
     }
     checkBody(body);
@@ -188,6 +222,24 @@ class Exchange {
       const pending = this.#deliver(checkChunk(step.value), 'body');
       if (pending !== undefined) return this.#resumeSync(iterator, pending);
     }
+  }
+
+  /** `#sendSync` for a plain array, from index `from` on. An array iterator has no `return()` to call. */
+  #sendArray(body: readonly unknown[], from: number, askClient: boolean): void | Promise<void> {
+    for (let i = from; i < body.length; i++) {
+      if (this.#stop) break;
+      if (askClient && this.#clientGone()) return;
+      askClient = true;
+      const pending = this.#deliver(checkChunk(body[i]), 'body');
+      if (pending !== undefined) return this.#resumeArray(body, i + 1, pending);
+    }
+    return this.#finish();
+  }
+
+  async #resumeArray(body: readonly unknown[], from: number, pending: Promise<void>): Promise<void> {
+    if ((await this.#untilDisconnect(pending)) === DISCONNECTED) return;
+    const rest = this.#sendArray(body, from, true);
+    if (rest !== undefined) await rest;
   }
 
   /** The slow half of `#sendSync`: wait for the sink, then carry on synchronously. */
@@ -264,6 +316,7 @@ class Exchange {
       protocol: this.#request.protocol,
       serverSoftware: this.#options.serverSoftware,
       knownLength: this.#knownLength,
+      addDate: this.#sink.addsDate !== true,
     });
     this.#sink.start(head);
     state.headersSent = true;

@@ -47,7 +47,7 @@ export interface ResponseHead {
   status: number;
   /** The full status as the app gave it, e.g. `404 Not Found`. */
   statusLine: string;
-  /** App headers plus `Date`, `Server`, and `Content-Length` when computed. */
+  /** App headers plus `Date` (unless the sink adds it), `Server`, and `Content-Length` when computed. */
   headers: HeaderList;
   framing: Framing;
 }
@@ -85,6 +85,12 @@ export interface ResponseSink {
   readonly disconnected?: boolean;
   /** Sends `100 Continue`; present when the request carried `Expect: 100-continue`. */
   sendContinue?(): void;
+  /**
+   * `true` when the transport itself adds a `Date` header to a head that has
+   * none (node:http does, from a per-second cache). The gateway then leaves
+   * `Date` to it instead of adding its own, which node would check again.
+   */
+  readonly addsDate?: boolean;
 }
 
 /** What stays the same for every request a front-end serves. */

@@ -26,6 +26,11 @@ export class NodeSink implements ResponseSink {
    * when the application reads `tsgi.input` (RFC 9110 §10.1.1).
    */
   declare sendContinue?: () => void;
+  /**
+   * node:http adds `Date` to a head without one, from its per-second cache;
+   * a `Date` from the gateway would cost node a header check on every response.
+   */
+  readonly addsDate = true;
 
   readonly #res: ServerResponse;
   readonly #server: SinkServerState;
@@ -73,8 +78,6 @@ export class NodeSink implements ResponseSink {
   start(head: ResponseHead): void {
     const res = this.#res;
     this.status = head.status;
-    // The gateway adds Date itself (cached per second), so node must not.
-    res.sendDate = false;
     if (head.framing.kind === 'close') {
       // Delimit the body by closing the connection (RFC 9112 §6.3 rule 8).
       // Without this node would chunk for an HTTP/1.0 client sending `TE: chunked`.

@@ -64,6 +64,26 @@ for (const kind of ['sync', 'async'] as const) {
   });
 }
 
+test('runGateway() sends an array body chunk by chunk, waiting for the sink between chunks', async (t) => {
+  const sink = new ManualSink();
+  const done = runWith((_environ, startResponse) => {
+    start200(startResponse);
+    return [bytes('a'), bytes('b'), bytes('c')];
+  }, sink);
+  await turn();
+  t.deepEqual(sink.written, ['a']);
+  sink.drain();
+  await turn();
+  t.deepEqual(sink.written, ['a', 'b']);
+  t.false(sink.ended);
+  sink.drain();
+  await turn();
+  sink.drain();
+  await done;
+  t.deepEqual(sink.written, ['a', 'b', 'c']);
+  t.true(sink.ended);
+});
+
 test('runGateway() waits for a sink with a high-water mark before pulling more', async (t) => {
   const sink = new MemorySink({ highWaterMark: 4 });
   let maxAhead = 0;

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Application } from '../../lib/protocol/types.js';
 import { MemorySink } from '../../lib/gateway/memory-sink.js';
 import { runGateway } from '../../lib/gateway/run-gateway.js';
-import { bytes, makeOptions, makeRequest, run, stableHeaders, start200, trackedBody } from './gateway-fixtures.js';
+import { bytes, makeOptions, makeRequest, run, runWith, stableHeaders, start200, trackedBody } from './gateway-fixtures.js';
 import type { Tracked } from './gateway-fixtures.js';
 
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/;
@@ -29,6 +29,50 @@ test('runGateway() sends an array body with a computed Content-Length', async (t
   t.is(sink.text(), 'hello world');
   t.true(sink.ended);
   t.false(sink.aborted);
+});
+
+/** A sink whose transport adds Date itself, as node:http does. */
+class DatingSink extends MemorySink {
+  readonly addsDate = true;
+}
+
+test('runGateway() leaves Date to a sink that adds it itself, and keeps one the application set', async (t) => {
+  const withoutDate = new DatingSink();
+  await runWith((_environ, startResponse) => {
+    start200(startResponse);
+    return [bytes('hi')];
+  }, withoutDate);
+  t.deepEqual(withoutDate.head?.headers, [
+    ['Content-Type', 'text/plain'],
+    ['Content-Length', '2'],
+    ['Server', 'tsgi-test/1'],
+  ]);
+  const withDate = new DatingSink();
+  await runWith((_environ, startResponse) => {
+    startResponse('200 OK', [['Date', 'Sun, 06 Nov 1994 08:49:37 GMT']]);
+    return [];
+  }, withDate);
+  t.deepEqual(withDate.head?.headers, [
+    ['Date', 'Sun, 06 Nov 1994 08:49:37 GMT'],
+    ['Content-Length', '0'],
+    ['Server', 'tsgi-test/1'],
+  ]);
+});
+
+test('runGateway() iterates an array subclass through its own iterator', async (t) => {
+  class Shouting extends Array<Uint8Array> {
+    override *[Symbol.iterator](): ArrayIterator<Uint8Array> {
+      for (let i = 0; i < this.length; i++) yield bytes(Buffer.from(this[i]!).toString().toUpperCase());
+    }
+  }
+  const body = new Shouting();
+  body.push(bytes('ab'), bytes('cd'));
+  const { sink, errors } = await run((_environ, startResponse) => {
+    start200(startResponse);
+    return body;
+  });
+  t.is(errors, '');
+  t.is(sink.text(), 'ABCD');
 });
 
 test('runGateway() adds a Date header in IMF-fixdate form', async (t) => {
