@@ -23,6 +23,7 @@
 import { createInputStream } from '../protocol/input-stream.js';
 import { TSGI_VERSION } from '../protocol/keys.js';
 import type { Environ } from '../protocol/types.js';
+import { environKey } from './environ-keys.js';
 import type { GatewayOptions, GatewayRequest } from './types.js';
 
 /** What the environ needs from the response side. */
@@ -122,26 +123,6 @@ function addHeaders(environ: Environ, rawHeaders: readonly string[]): void {
     if (previous === undefined) environ[key] = value;
     else environ[key] = `${previous as string}${key === 'HTTP_COOKIE' ? '; ' : ','}${value}`;
   }
-}
-
-// Clients send the same few header names in the same spellings over and over;
-// remembering their keys keeps string building off the per-request path.
-const KEY_CACHE_LIMIT = 512;
-const keyCache = new Map<string, string | null>();
-
-/** The environ key of a header name, or null for a name that is dropped. */
-function environKey(name: string): string | null {
-  let key = keyCache.get(name);
-  if (key !== undefined) return key;
-  if (name.includes('_')) key = null;
-  else {
-    const upper = name.toUpperCase();
-    if (upper === 'CONTENT-TYPE') key = 'CONTENT_TYPE';
-    else if (upper === 'CONTENT-LENGTH') key = 'CONTENT_LENGTH';
-    else key = 'HTTP_' + upper.replaceAll('-', '_');
-  }
-  if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(name, key);
-  return key;
 }
 
 /** How the `tsgi.input` of a request with a body or a CONTENT_LENGTH ends: at CONTENT_LENGTH, or with the (de-chunked) body. */

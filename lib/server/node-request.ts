@@ -3,6 +3,7 @@
  * llhttp has already parsed and checked the request; nothing here parses HTTP.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { GatewayRequest } from '../gateway/types.js';
 
 /** The server's own address, fixed once it is bound. */
@@ -21,7 +22,7 @@ export function toGatewayRequest(req: IncomingMessage, local: LocalAddress): Gat
   const request: GatewayRequest = {
     method: req.method ?? 'GET',
     target: req.url ?? '/',
-    protocol: `HTTP/${req.httpVersion}`,
+    protocol: protocolOf(req),
     rawHeaders: req.rawHeaders,
     body: hasBody(req.rawHeaders) ? bodyOf(req) : null,
     serverName: local.serverName,
@@ -30,11 +31,49 @@ export function toGatewayRequest(req: IncomingMessage, local: LocalAddress): Gat
   };
   // exactOptionalPropertyTypes: leave the peer out rather than set undefined
   // (a socket already reset by the client has no address).
-  const remoteAddress = socket.remoteAddress;
-  if (remoteAddress !== undefined) request.remoteAddress = remoteAddress;
-  const remotePort = socket.remotePort;
-  if (remotePort !== undefined) request.remotePort = remotePort;
+  const peer = peerOf(socket);
+  if (peer !== undefined) {
+    request.remoteAddress = peer.address;
+    request.remotePort = peer.port;
+  }
   return request;
+}
+
+interface Peer {
+  address: string;
+  port: number;
+}
+
+/**
+ * The peers of the connections seen, so each is asked once: node's
+ * `remoteAddress` and `remotePort` getters cost more than the rest of this
+ * file per request, and a kept-alive connection keeps its peer.
+ */
+const peers = new WeakMap<Socket, Peer>();
+
+function peerOf(socket: Socket): Peer | undefined {
+  let peer = peers.get(socket);
+  if (peer === undefined) {
+    const address = socket.remoteAddress;
+    const port = socket.remotePort;
+    if (address === undefined || port === undefined) return undefined;
+    peer = { address, port };
+    peers.set(socket, peer);
+  }
+  return peer;
+}
+
+/**
+ * `HTTP/1.1` or `HTTP/1.0` as constant strings: node builds `httpVersion`
+ * afresh for each request, and comparing fresh strings costs more than
+ * comparing constants.
+ */
+function protocolOf(req: IncomingMessage): string {
+  if (req.httpVersionMajor === 1) {
+    if (req.httpVersionMinor === 1) return 'HTTP/1.1';
+    if (req.httpVersionMinor === 0) return 'HTTP/1.0';
+  }
+  return `HTTP/${req.httpVersion}`;
 }
 
 /**

@@ -37,6 +37,39 @@ test('buildEnviron(request, options) gives the CGI keys of a plain GET', (t) => 
   });
 });
 
+test('buildEnviron(request, options) maps header names in any spelling to the same key', (t) => {
+  const env = environ({
+    rawHeaders: [
+      'host', 'a.example',
+      'ACCEPT-ENCODING', 'gzip',
+      'user-agent', 'curl/8',
+      'Accept-Language', 'fr',
+      'content-type', 'text/plain',
+      'CONTENT-LENGTH', '0',
+      'X-Request-Id', 'r1',
+      'x-request-id', 'r2',
+      'Cookie', 'a=1',
+      'cookie', 'b=2',
+      'Sec-Fetch-Mode', 'cors',
+      'Referrer', 'misspelt',
+    ],
+  });
+  t.like(cgi(env), {
+    HTTP_HOST: 'a.example',
+    HTTP_ACCEPT_ENCODING: 'gzip',
+    HTTP_USER_AGENT: 'curl/8',
+    HTTP_ACCEPT_LANGUAGE: 'fr',
+    CONTENT_TYPE: 'text/plain',
+    CONTENT_LENGTH: '0',
+    HTTP_X_REQUEST_ID: 'r1,r2',
+    HTTP_COOKIE: 'a=1; b=2',
+    HTTP_SEC_FETCH_MODE: 'cors',
+    HTTP_REFERRER: 'misspelt',
+  });
+  t.false('HTTP_CONTENT_TYPE' in env);
+  t.false('HTTP_CONTENT_LENGTH' in env);
+});
+
 test('buildEnviron(request, options) gives the tsgi.* keys from the options', (t) => {
   const errors = new MemoryErrorStream();
   const fileWrapper = () => [];

@@ -242,13 +242,17 @@ test('server.close() closes idle keep-alive connections at once', async (t) => {
 });
 
 test('a response that starts after close() was called carries Connection: close', async (t) => {
+  let arrived: () => void = () => {};
+  const inApp = new Promise<void>((resolve) => (arrived = resolve));
   const late: Application = async (environ, startResponse) => {
+    arrived();
     await delay(200);
     return hello(environ, startResponse);
   };
   const server = await makeServer('127.0.0.1', 0, late, { log: false });
   const pending = fetchResult(server.port, { headers: { Connection: 'keep-alive' } });
-  await delay(50);
+  // close() only once the request is in the application (a fixed delay races a busy machine).
+  await inApp;
   const closing = server.close();
   const result = await pending;
   t.is(result.headers.connection, 'close');

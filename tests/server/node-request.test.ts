@@ -101,6 +101,29 @@ test('a body the application leaves unread does not break the next request on th
   });
 });
 
+test('REMOTE_ADDR and REMOTE_PORT are each connection\'s own client address', async (t) => {
+  const { app, environs } = recorder();
+  await withServer(app, async (server) => {
+    const clientPorts: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      // A new connection each time (no agent): each has its own client port.
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest({ port: server.port, host: '127.0.0.1', agent: false, path: `/${i}` }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('socket', (socket) => socket.on('connect', () => clientPorts.push(socket.localPort!)));
+        req.on('error', reject).end();
+      });
+    }
+    t.is(new Set(clientPorts).size, 3);
+    t.deepEqual(
+      environs.map((environ) => [environ.REMOTE_ADDR, environ.REMOTE_PORT]),
+      clientPorts.map((port) => ['127.0.0.1', String(port)]),
+    );
+  });
+});
+
 test('a keep-alive connection carries several requests', async (t) => {
   const { app, environs } = recorder();
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
