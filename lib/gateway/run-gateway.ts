@@ -16,6 +16,7 @@ import { describeValue } from '../protocol/describe-value.js';
 import { ClientDisconnected, ProtocolError } from '../protocol/errors.js';
 import type { Application, StartResponse, Write } from '../protocol/types.js';
 import { arrayLength, checkBody, checkChunk, isThenable } from './body-checks.js';
+import { closeBody } from './body-close.js';
 import { DISCONNECTED, DisconnectWatch } from './disconnect-watch.js';
 import { buildEnviron } from './environ.js';
 import { ERROR_BODY, errorHead, logError } from './error-response.js';
@@ -393,42 +394,11 @@ class Exchange {
     }
   }
 
-  /**
-   * PEP 3333: `close()` exactly once, after `return()` on an iterator we
-   * stopped early. Returns a Promise only when one of them did.
-   */
+  /** PEP 3333: `close()` exactly once, after `return()` on an iterator we stopped early. */
   #close(body: unknown): void | Promise<void> {
-    const returning = this.#returnIterator();
-    if (returning !== undefined) return returning.then(() => this.#callClose(body));
-    return this.#callClose(body);
-  }
-
-  #returnIterator(): void | Promise<void> {
-    const iterator = this.#iterator;
-    if (iterator === undefined || !this.#iteratorOpen || typeof iterator.return !== 'function') return;
+    const open = this.#iteratorOpen ? this.#iterator : undefined;
     this.#iteratorOpen = false;
-    const failed = (error: unknown): void => this.#logUnlessDisconnect('Error in the body iterator return()', error);
-    try {
-      const returned = iterator.return();
-      if (!isThenable(returned)) return;
-      // A pending next() would hold return() back until it settles, maybe forever.
-      if (this.#nextPending) Promise.resolve(returned).then(ignore, failed);
-      else return Promise.resolve(returned).then(ignore, failed);
-    } catch (error) {
-      failed(error);
-    }
-  }
-
-  #callClose(body: unknown): void | Promise<void> {
-    const close = (body as { close?: unknown } | null | undefined)?.close;
-    if (typeof close !== 'function') return;
-    const failed = (error: unknown): void => this.#logUnlessDisconnect('Error in the body close()', error);
-    try {
-      const closed: unknown = close.call(body);
-      if (isThenable(closed)) return Promise.resolve(closed).then(ignore, failed);
-    } catch (error) {
-      failed(error);
-    }
+    return closeBody(body, open, this.#nextPending, this.#request, this.#options);
   }
 
   /** Resolves with what `promise` gives, or with DISCONNECTED if the client goes away first. */
@@ -454,10 +424,6 @@ class Exchange {
   #done(): void {
     this.#finished = true;
     this.#watch?.stop();
-  }
-
-  #logUnlessDisconnect(what: string, error: unknown): void {
-    if (!(error instanceof ClientDisconnected)) this.#log(what, error);
   }
 
   #log(what: string, error: unknown): void {
