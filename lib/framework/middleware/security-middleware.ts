@@ -19,8 +19,8 @@
 import { ImproperlyConfigured } from '../errors.js';
 import { describeValue } from '../../protocol/describe-value.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
-import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
-import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
+import type { PipelineMiddleware } from '../pipeline/types.js';
 import { checkBooleanOption, checkChoice, checkOptionNames, checkRegExpList } from './check-options.js';
 
 export interface SecurityMiddlewareOptions {
@@ -98,7 +98,7 @@ export function securityMiddleware(options: SecurityMiddlewareOptions = {}): Pip
 
   return function securityMiddlewareFactory(getResponse) {
     const next = nextLayer(getResponse);
-    return convertsOwnErrors(function securityMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
+    return convertsOwnErrors(function securityMiddleware(request: HttpRequest): LayerAnswer {
       if (sslRedirect && !request.isSecure()) {
         const path = request.path.replace(/^\/+/, '');
         if (!redirectExempt.some((pattern) => path.search(pattern) !== -1)) {

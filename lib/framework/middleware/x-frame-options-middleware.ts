@@ -13,8 +13,8 @@
  * xFrameOptionsMiddleware({ value: 'SAMEORIGIN' })
  */
 import type { HttpRequest, HttpResponseBase } from '../http/index.js';
-import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
-import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
+import type { PipelineMiddleware } from '../pipeline/types.js';
 import { checkChoice, checkOptionNames } from './check-options.js';
 import { isXFrameOptionsExempt } from './x-frame-options-exempt.js';
 
@@ -39,7 +39,7 @@ export function xFrameOptionsMiddleware(options: XFrameOptionsMiddlewareOptions 
 
   return function xFrameOptionsMiddlewareFactory(getResponse) {
     const next = nextLayer(getResponse);
-    return convertsOwnErrors(function xFrameOptionsMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
+    return convertsOwnErrors(function xFrameOptionsMiddleware(request: HttpRequest): LayerAnswer {
       return afterNext(next, request, next.run(request), addHeader);
     }, next);
   };

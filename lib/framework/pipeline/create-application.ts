@@ -21,10 +21,11 @@
  * serve(app, { port: 8000 });
  */
 import type { Application, Body, Environ, StartResponse } from '../../protocol/types.js';
-import { HttpRequest, sendResponse, type HttpResponseBase } from '../http/index.js';
+import { HttpRequest, HttpResponseBase, sendResponse } from '../http/index.js';
 import { NOTHING_TO_CLOSE } from '../http/http-request.js';
 import { createResolver, type UrlConf } from '../urls/index.js';
 import { loadMiddleware } from './load-middleware.js';
+import type { PendingResponse } from './pending-response.js';
 import { logResponse, writeError } from './log-response.js';
 import { PropagatingException } from './response-for-exception.js';
 import { resolveSettings, type ApplicationOptions, type Settings } from './settings.js';
@@ -68,7 +69,7 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
     }
   };
 
-  const respondLater = (request: HttpRequest, pending: Promise<HttpResponseBase>, environ: Environ, startResponse: StartResponse): Promise<Body> =>
+  const respondLater = (request: HttpRequest, pending: Promise<HttpResponseBase> | PendingResponse, environ: Environ, startResponse: StartResponse): Promise<Body> =>
     pending.then(
       (response) => respond(request, response, environ, startResponse),
       (error: unknown) => {
@@ -84,7 +85,7 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
     const request = new HttpRequest(environ, settings.request);
     request.urlconf = resolver;
     const response = chain(request);
-    return response instanceof Promise ? respondLater(request, response, environ, startResponse) : respond(request, response, environ, startResponse);
+    return response instanceof HttpResponseBase ? respond(request, response, environ, startResponse) : respondLater(request, response, environ, startResponse);
   };
 
   const described = `<FrameworkApplication ${middleware.length - notUsed.length} middleware${settings.debug ? ' debug' : ''}>`;
