@@ -73,9 +73,9 @@ export function commonMiddleware(options: CommonMiddlewareOptions = {}): Pipelin
       if (response.status === 404 && shouldRedirectWithSlash(request)) {
         return new HttpResponsePermanentRedirect(fullPathWithSlash(request));
       }
-      // Not there yet, so add() is set() without the search for an old value.
+      // Not there yet, so appending is set() without the search for an old value; digits need no checking.
       if (!response.streaming && !response.headers.has('Content-Length')) {
-        response.headers.add('Content-Length', String(response.content.byteLength));
+        response.headers.toList().push(['Content-Length', String(response.content.byteLength)]);
       }
       return response;
     };

@@ -18,6 +18,7 @@
  */
 import { ImproperlyConfigured } from '../errors.js';
 import { describeValue } from '../../protocol/describe-value.js';
+import type { HeaderList } from '../../protocol/types.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
 import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
 import type { PipelineMiddleware } from '../pipeline/types.js';
@@ -80,19 +81,15 @@ export function securityMiddleware(options: SecurityMiddlewareOptions = {}): Pip
   }
 
   // The headers every response gets (unless it has them), checked once, here.
-  const defaults: Array<readonly [string, string]> = [];
-  if (contentTypeNosniff) defaults.push(['X-Content-Type-Options', 'nosniff']);
-  if (referrerPolicy !== null) defaults.push(['Referrer-Policy', referrerPolicy]);
-  if (openerPolicy !== null) defaults.push(['Cross-Origin-Opener-Policy', openerPolicy]);
+  const defaults: DefaultHeader[] = [];
+  if (contentTypeNosniff) defaults.push(defaultHeader('X-Content-Type-Options', 'nosniff'));
+  if (referrerPolicy !== null) defaults.push(defaultHeader('Referrer-Policy', referrerPolicy));
+  if (openerPolicy !== null) defaults.push(defaultHeader('Cross-Origin-Opener-Policy', openerPolicy));
 
   const addHeaders = (request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
     const headers = response.headers;
     if (hsts !== null && request.isSecure()) headers.setDefault('Strict-Transport-Security', hsts);
-    for (let i = 0; i < defaults.length; i += 1) {
-      const [name, value] = defaults[i]!;
-      // Checked above, once: a missing one goes straight into the list.
-      if (!headers.has(name)) headers.toList().push([name, value]);
-    }
+    addMissing(headers.toList(), defaults);
     return response;
   };
 
@@ -108,6 +105,38 @@ export function securityMiddleware(options: SecurityMiddlewareOptions = {}): Pip
       return afterNext(next, request, next.run(request), addHeaders);
     }, next);
   };
+}
+
+/** A header to add when the response lacks it; `lower` is its name in lower case, for the match. */
+interface DefaultHeader {
+  readonly name: string;
+  readonly lower: string;
+  readonly value: string;
+}
+
+function defaultHeader(name: string, value: string): DefaultHeader {
+  return { name, lower: name.toLowerCase(), value };
+}
+
+/**
+ * Appends each of `defaults` that `list` lacks (names compared as
+ * `Headers.has()` compares them: ignoring case), in one pass over the list
+ * rather than one lookup per default. The defaults were checked when the
+ * middleware was built, so they go straight into the list.
+ */
+function addMissing(list: HeaderList, defaults: readonly DefaultHeader[]): void {
+  let present = 0;
+  for (let i = 0; i < list.length; i += 1) {
+    const name = list[i]![0];
+    for (let d = 0; d < defaults.length; d += 1) {
+      const header = defaults[d]!;
+      // ASCII names only match names of their own length: most are told apart without lower-casing.
+      if (name.length === header.lower.length && (name === header.name || name.toLowerCase() === header.lower)) present |= 1 << d;
+    }
+  }
+  for (let d = 0; d < defaults.length; d += 1) {
+    if ((present & (1 << d)) === 0) list.push([defaults[d]!.name, defaults[d]!.value]);
+  }
 }
 
 /** `'a, b'` or `['a', 'b']` -> `'a,b'`, each value checked. */

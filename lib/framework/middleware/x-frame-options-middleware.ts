@@ -32,7 +32,8 @@ export function xFrameOptionsMiddleware(options: XFrameOptionsMiddlewareOptions 
 
   const addHeader = (_request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
     if (!response.headers.has('X-Frame-Options') && !isXFrameOptionsExempt(response)) {
-      response.headers.add('X-Frame-Options', value);
+      // The value was checked above, once: straight into the list.
+      response.headers.toList().push(['X-Frame-Options', value]);
     }
     return response;
   };
