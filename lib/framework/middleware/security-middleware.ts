@@ -130,13 +130,29 @@ function addMissing(list: HeaderList, defaults: readonly DefaultHeader[]): void 
     const name = list[i]![0];
     for (let d = 0; d < defaults.length; d += 1) {
       const header = defaults[d]!;
-      // ASCII names only match names of their own length: most are told apart without lower-casing.
-      if (name.length === header.lower.length && (name === header.name || name.toLowerCase() === header.lower)) present |= 1 << d;
+      if (name === header.name || sameName(name, header.lower)) present |= 1 << d;
     }
   }
   for (let d = 0; d < defaults.length; d += 1) {
     if ((present & (1 << d)) === 0) list.push([defaults[d]!.name, defaults[d]!.value]);
   }
+}
+
+/**
+ * Whether `name` is `lower` (a lower-case ASCII name) ignoring case, as
+ * `Headers` compares names, without making a lower-case copy: only a name of
+ * the same length can match, and most differ at their first character.
+ */
+function sameName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i += 1) {
+    let code = name.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    // Outside ASCII, leave the case rules to toLowerCase().
+    else if (code > 0x7f) return name.toLowerCase() === lower;
+    if (code !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** `'a, b'` or `['a', 'b']` -> `'a,b'`, each value checked. */

@@ -46,8 +46,10 @@ export class PendingResponse implements PromiseLike<HttpResponseBase> {
   // The steps are linked through `next` rather than kept in an array: no array to allocate and grow.
   readonly #first: ResponseStep;
   #last: ResponseStep;
-  /** Set once the steps are run for a consumer: no step may be added after. */
+  /** Set once the steps are run for a reader: no step may be added after. */
   #promise: Promise<HttpResponseBase> | undefined;
+  /** Set by `finish()`, whose reader takes the outcome for itself. */
+  #finished = false;
 
   /** `source` (the waiting layer's Promise), with `step` as the first thing to do with its answer. */
   constructor(source: Promise<unknown>, step: ResponseStep) {
@@ -57,22 +59,48 @@ export class PendingResponse implements PromiseLike<HttpResponseBase> {
 
   /** Whether steps can still be added (nothing has read the outcome yet). */
   get open(): boolean {
-    return this.#promise === undefined;
+    return this.#promise === undefined && !this.#finished;
   }
 
   /** Adds the work of the layer above; only while `open`. */
   addStep(step: ResponseStep): this {
-    if (this.#promise !== undefined) throw new Error('PendingResponse.addStep() after its outcome was read: wrap promise() in a new PendingResponse.');
+    if (!this.open) throw new Error('PendingResponse.addStep() after its outcome was read: wrap promise() in a new PendingResponse.');
     this.#last = this.#last.next = step;
     return this;
   }
 
   /** The outcome after every step, as one native Promise (the same one on every call). */
   promise(): Promise<HttpResponseBase> {
+    if (this.#finished) throw new Error('PendingResponse.promise() after finish(): its outcome went to the last reader.');
     return (this.#promise ??= this.#source.then(
       (value) => runSteps(this.#first, value, false),
       (error: unknown) => runSteps(this.#first, error, true),
     ));
+  }
+
+  /**
+   * `promise().then(onResponse, onFailure)` for the chain's last reader
+   * (the application, handing the response to the server): the callbacks
+   * run in the reaction that runs the steps, a Promise fewer. Nothing may
+   * read the outcome after.
+   */
+  finish<T>(onResponse: (response: HttpResponseBase) => T, onFailure: (error: unknown) => T): Promise<Awaited<T>> {
+    if (!this.open) throw new Error('PendingResponse.finish() after its outcome was read: use promise().then().');
+    this.#finished = true;
+    const first = this.#first;
+    const settle = (value: unknown, failed: boolean): T | Promise<T> => {
+      let response: MaybePromise<HttpResponseBase>;
+      try {
+        response = runSteps(first, value, failed);
+      } catch (error) {
+        return onFailure(error);
+      }
+      return response instanceof Promise ? response.then(onResponse, onFailure) : onResponse(response);
+    };
+    return this.#source.then(
+      (value) => settle(value, false),
+      (error: unknown) => settle(error, true),
+    ) as Promise<Awaited<T>>;
   }
 
   then<A = HttpResponseBase, B = never>(

@@ -139,3 +139,30 @@ test('a bundled layer over a user layer that awaited the pending answer itself s
     ['Content-Type', 'X-Frame-Options', 'X-Read', 'X-Content-Type-Options', 'Referrer-Policy', 'Cross-Origin-Opener-Policy'],
   );
 });
+
+test('finish(onResponse, onFailure) hands the outcome over once, and nothing can read it after', async (t) => {
+  const trace: string[] = [];
+  const pending = new PendingResponse(Promise.resolve(new HttpResponse('ok')), tagging('a', trace));
+  const status = await pending.finish((response) => response.status, () => 0);
+  t.is(status, 200);
+  t.deepEqual(trace, ['a']);
+  t.false(pending.open);
+  t.throws(() => pending.promise(), { message: 'PendingResponse.promise() after finish(): its outcome went to the last reader.' });
+  t.throws(() => pending.finish(() => 1, () => 0), { message: 'PendingResponse.finish() after its outcome was read: use promise().then().' });
+});
+
+test('finish() gives a failure to onFailure, and an error of onResponse rejects its Promise', async (t) => {
+  const failed = new PendingResponse(Promise.reject(new Error('below')), tagging('a', []));
+  t.is(await failed.finish(() => 'sent', (error) => `failed: ${(error as Error).message}`), 'failed: below');
+
+  const laterFailure = tagging('a', [], { after: () => Promise.reject(new Error('late')) });
+  t.is(await new PendingResponse(Promise.resolve(new HttpResponse('ok')), laterFailure).finish(() => 'sent', () => 'failed'), 'failed');
+
+  const throwing = new PendingResponse(Promise.resolve(new HttpResponse('ok')), tagging('a', []));
+  await t.throwsAsync(
+    throwing.finish(() => {
+      throw new Error('send failed');
+    }, () => 'not here'),
+    { message: 'send failed' },
+  );
+});
