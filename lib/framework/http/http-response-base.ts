@@ -93,7 +93,8 @@ export abstract class HttpResponseBase {
       for (const [name, value] of entries) this.headers.add(name, value);
     }
     this.#charset = charset;
-    if (!this.headers.has('Content-Type')) {
+    // Without `headers` there is nothing to search.
+    if (headers === undefined || !this.headers.has('Content-Type')) {
       this.headers.add('Content-Type', contentType ?? `text/html; charset=${this.charset}`);
     } else if (contentType !== undefined) {
       throw new TypeError("HttpResponse 'headers' must not contain 'Content-Type' when the 'contentType' option is given. Give one of them.");

@@ -87,6 +87,8 @@ export class HttpResponse extends HttpResponseBase {
 
 /** Text as bytes in `charset` (UTF-8 and latin-1 natively; others are not supported by Node's encoder). */
 export function encodeText(text: string, charset: string): Uint8Array {
+  // The default, spelt as the framework spells it, needs no lower-casing.
+  if (charset === 'utf-8') return Buffer.from(text, 'utf8');
   const lower = charset.toLowerCase();
   if (lower === 'utf-8' || lower === 'utf8') return Buffer.from(text, 'utf8');
   if (lower === 'iso-8859-1' || lower === 'latin1' || lower === 'latin-1' || lower === 'us-ascii' || lower === 'ascii') {

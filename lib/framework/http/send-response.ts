@@ -17,21 +17,23 @@
 import { TsgiError } from '../../protocol/errors.js';
 import { describeValue } from '../../protocol/describe-value.js';
 import { FileWrapper } from '../../protocol/file-wrapper.js';
-import type { Body, Environ, FileLike, HeaderList, StartResponse } from '../../protocol/types.js';
+import type { Body, Environ, ErrorStream, FileLike, HeaderList, StartResponse } from '../../protocol/types.js';
 import { FileResponse } from './file-response.js';
 import { closeResponse, HttpResponseBase } from './http-response-base.js';
 import { HttpResponse } from './http-response.js';
 import { StreamingHttpResponse, type StreamingContent } from './streaming-response.js';
 import { TemplateResponse } from './template-response.js';
 
-/** One buffered chunk (or none) plus `close()`. */
+/** One buffered chunk (or none) plus `close()`, which closes the response. */
 class BufferedBody implements Iterable<Uint8Array> {
   readonly #chunks: Uint8Array[];
-  readonly #close: () => Promise<void> | undefined;
+  readonly #response: HttpResponseBase;
+  readonly #errors: Pick<ErrorStream, 'write'> | undefined;
 
-  constructor(content: Uint8Array, close: () => Promise<void> | undefined) {
+  constructor(content: Uint8Array, response: HttpResponseBase, errors: Pick<ErrorStream, 'write'> | undefined) {
     this.#chunks = content.length === 0 ? [] : [content];
-    this.#close = close;
+    this.#response = response;
+    this.#errors = errors;
   }
 
   [Symbol.iterator](): Iterator<Uint8Array> {
@@ -40,7 +42,7 @@ class BufferedBody implements Iterable<Uint8Array> {
 
   /** Undefined (nothing to wait for) when every closer finished at once. */
   close(): Promise<void> | undefined {
-    return this.#close();
+    return closeResponse(this.#response, this.#errors);
   }
 }
 
@@ -91,7 +93,7 @@ export function sendResponse(response: HttpResponseBase, environ: Environ, start
       headers.push(['Content-Length', String(content.length)]);
     }
     startResponse(response.statusLine, headers);
-    return new BufferedBody(content, () => closeResponse(response, errors));
+    return new BufferedBody(content, response, errors);
   }
   const close = (): Promise<void> => response.close(errors);
   if (response instanceof FileResponse) {

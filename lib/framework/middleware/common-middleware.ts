@@ -26,8 +26,8 @@ import { PermissionDenied, TsgiError } from '../errors.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
 import type { UrlConf } from '../urls/index.js';
 import { activeResolver } from '../pipeline/get-response.js';
-import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
-import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
+import type { PipelineMiddleware } from '../pipeline/types.js';
 import { checkBooleanOption, checkOptionNames, checkRegExpList } from './check-options.js';
 
 export interface CommonMiddlewareOptions {
@@ -73,15 +73,15 @@ export function commonMiddleware(options: CommonMiddlewareOptions = {}): Pipelin
       if (response.status === 404 && shouldRedirectWithSlash(request)) {
         return new HttpResponsePermanentRedirect(fullPathWithSlash(request));
       }
-      // Not there yet, so add() is set() without the search for an old value.
+      // Not there yet, so appending is set() without the search for an old value; digits need no checking.
       if (!response.streaming && !response.headers.has('Content-Length')) {
-        response.headers.add('Content-Length', String(response.content.byteLength));
+        response.headers.toList().push(['Content-Length', String(response.content.byteLength)]);
       }
       return response;
     };
 
     const next = nextLayer(getResponse);
-    return convertsOwnErrors(function commonMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
+    return convertsOwnErrors(function commonMiddleware(request: HttpRequest): LayerAnswer {
       if (disallowedUserAgents.length > 0) {
         const userAgent = request.META['HTTP_USER_AGENT'];
         if (typeof userAgent === 'string') {

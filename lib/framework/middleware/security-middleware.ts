@@ -18,9 +18,10 @@
  */
 import { ImproperlyConfigured } from '../errors.js';
 import { describeValue } from '../../protocol/describe-value.js';
+import type { HeaderList } from '../../protocol/types.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
-import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
-import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
+import type { PipelineMiddleware } from '../pipeline/types.js';
 import { checkBooleanOption, checkChoice, checkOptionNames, checkRegExpList } from './check-options.js';
 
 export interface SecurityMiddlewareOptions {
@@ -80,25 +81,21 @@ export function securityMiddleware(options: SecurityMiddlewareOptions = {}): Pip
   }
 
   // The headers every response gets (unless it has them), checked once, here.
-  const defaults: Array<readonly [string, string]> = [];
-  if (contentTypeNosniff) defaults.push(['X-Content-Type-Options', 'nosniff']);
-  if (referrerPolicy !== null) defaults.push(['Referrer-Policy', referrerPolicy]);
-  if (openerPolicy !== null) defaults.push(['Cross-Origin-Opener-Policy', openerPolicy]);
+  const defaults: DefaultHeader[] = [];
+  if (contentTypeNosniff) defaults.push(defaultHeader('X-Content-Type-Options', 'nosniff'));
+  if (referrerPolicy !== null) defaults.push(defaultHeader('Referrer-Policy', referrerPolicy));
+  if (openerPolicy !== null) defaults.push(defaultHeader('Cross-Origin-Opener-Policy', openerPolicy));
 
   const addHeaders = (request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
     const headers = response.headers;
     if (hsts !== null && request.isSecure()) headers.setDefault('Strict-Transport-Security', hsts);
-    for (let i = 0; i < defaults.length; i += 1) {
-      const [name, value] = defaults[i]!;
-      // Checked above, once: a missing one goes straight into the list.
-      if (!headers.has(name)) headers.toList().push([name, value]);
-    }
+    addMissing(headers.toList(), defaults);
     return response;
   };
 
   return function securityMiddlewareFactory(getResponse) {
     const next = nextLayer(getResponse);
-    return convertsOwnErrors(function securityMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
+    return convertsOwnErrors(function securityMiddleware(request: HttpRequest): LayerAnswer {
       if (sslRedirect && !request.isSecure()) {
         const path = request.path.replace(/^\/+/, '');
         if (!redirectExempt.some((pattern) => path.search(pattern) !== -1)) {
@@ -108,6 +105,54 @@ export function securityMiddleware(options: SecurityMiddlewareOptions = {}): Pip
       return afterNext(next, request, next.run(request), addHeaders);
     }, next);
   };
+}
+
+/** A header to add when the response lacks it; `lower` is its name in lower case, for the match. */
+interface DefaultHeader {
+  readonly name: string;
+  readonly lower: string;
+  readonly value: string;
+}
+
+function defaultHeader(name: string, value: string): DefaultHeader {
+  return { name, lower: name.toLowerCase(), value };
+}
+
+/**
+ * Appends each of `defaults` that `list` lacks (names compared as
+ * `Headers.has()` compares them: ignoring case), in one pass over the list
+ * rather than one lookup per default. The defaults were checked when the
+ * middleware was built, so they go straight into the list.
+ */
+function addMissing(list: HeaderList, defaults: readonly DefaultHeader[]): void {
+  let present = 0;
+  for (let i = 0; i < list.length; i += 1) {
+    const name = list[i]![0];
+    for (let d = 0; d < defaults.length; d += 1) {
+      const header = defaults[d]!;
+      if (name === header.name || sameName(name, header.lower)) present |= 1 << d;
+    }
+  }
+  for (let d = 0; d < defaults.length; d += 1) {
+    if ((present & (1 << d)) === 0) list.push([defaults[d]!.name, defaults[d]!.value]);
+  }
+}
+
+/**
+ * Whether `name` is `lower` (a lower-case ASCII name) ignoring case, as
+ * `Headers` compares names, without making a lower-case copy: only a name of
+ * the same length can match, and most differ at their first character.
+ */
+function sameName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i += 1) {
+    let code = name.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) code += 0x20;
+    // Outside ASCII, leave the case rules to toLowerCase().
+    else if (code > 0x7f) return name.toLowerCase() === lower;
+    if (code !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** `'a, b'` or `['a', 'b']` -> `'a,b'`, each value checked. */

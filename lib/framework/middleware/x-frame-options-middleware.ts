@@ -13,8 +13,8 @@
  * xFrameOptionsMiddleware({ value: 'SAMEORIGIN' })
  */
 import type { HttpRequest, HttpResponseBase } from '../http/index.js';
-import { afterNext, convertsOwnErrors, nextLayer } from '../pipeline/next-layer.js';
-import type { MaybePromise, PipelineMiddleware } from '../pipeline/types.js';
+import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
+import type { PipelineMiddleware } from '../pipeline/types.js';
 import { checkChoice, checkOptionNames } from './check-options.js';
 import { isXFrameOptionsExempt } from './x-frame-options-exempt.js';
 
@@ -32,14 +32,15 @@ export function xFrameOptionsMiddleware(options: XFrameOptionsMiddlewareOptions 
 
   const addHeader = (_request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
     if (!response.headers.has('X-Frame-Options') && !isXFrameOptionsExempt(response)) {
-      response.headers.add('X-Frame-Options', value);
+      // The value was checked above, once: straight into the list.
+      response.headers.toList().push(['X-Frame-Options', value]);
     }
     return response;
   };
 
   return function xFrameOptionsMiddlewareFactory(getResponse) {
     const next = nextLayer(getResponse);
-    return convertsOwnErrors(function xFrameOptionsMiddleware(request: HttpRequest): MaybePromise<HttpResponseBase> {
+    return convertsOwnErrors(function xFrameOptionsMiddleware(request: HttpRequest): LayerAnswer {
       return afterNext(next, request, next.run(request), addHeader);
     }, next);
   };

@@ -21,10 +21,11 @@
  * serve(app, { port: 8000 });
  */
 import type { Application, Body, Environ, StartResponse } from '../../protocol/types.js';
-import { HttpRequest, sendResponse, type HttpResponseBase } from '../http/index.js';
+import { HttpRequest, HttpResponseBase, sendResponse } from '../http/index.js';
 import { NOTHING_TO_CLOSE } from '../http/http-request.js';
 import { createResolver, type UrlConf } from '../urls/index.js';
 import { loadMiddleware } from './load-middleware.js';
+import { PendingResponse } from './pending-response.js';
 import { logResponse, writeError } from './log-response.js';
 import { PropagatingException } from './response-for-exception.js';
 import { resolveSettings, type ApplicationOptions, type Settings } from './settings.js';
@@ -68,15 +69,16 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
     }
   };
 
-  const respondLater = (request: HttpRequest, pending: Promise<HttpResponseBase>, environ: Environ, startResponse: StartResponse): Promise<Body> =>
-    pending.then(
-      (response) => respond(request, response, environ, startResponse),
-      (error: unknown) => {
-        // Only `propagateExceptions` gets here; requestFinished is not sent (as Django).
-        closeRequest(request);
-        throw error instanceof PropagatingException ? error.error : error;
-      },
-    );
+  const respondLater = (request: HttpRequest, pending: Promise<HttpResponseBase> | PendingResponse, environ: Environ, startResponse: StartResponse): Promise<Body> => {
+    const sent = (response: HttpResponseBase): Body => respond(request, response, environ, startResponse);
+    const failed = (error: unknown): never => {
+      // Only `propagateExceptions` gets here; requestFinished is not sent (as Django).
+      closeRequest(request);
+      throw error instanceof PropagatingException ? error.error : error;
+    };
+    // The application is the last to read a PendingResponse: it responds in the reaction that runs the steps.
+    return pending instanceof PendingResponse ? pending.finish(sent, failed) : pending.then(sent, failed);
+  };
 
   // A chain that answered at once is sent at once: no Promise for the gateway to wait on.
   const application = function frameworkApplication(environ: Environ, startResponse: StartResponse): Body | Promise<Body> {
@@ -84,7 +86,7 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
     const request = new HttpRequest(environ, settings.request);
     request.urlconf = resolver;
     const response = chain(request);
-    return response instanceof Promise ? respondLater(request, response, environ, startResponse) : respond(request, response, environ, startResponse);
+    return response instanceof HttpResponseBase ? respond(request, response, environ, startResponse) : respondLater(request, response, environ, startResponse);
   };
 
   const described = `<FrameworkApplication ${middleware.length - notUsed.length} middleware${settings.debug ? ' debug' : ''}>`;

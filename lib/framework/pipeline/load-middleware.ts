@@ -14,7 +14,8 @@ import { describeValue } from '../../protocol/describe-value.js';
 import { HttpResponseBase, type HttpRequest } from '../http/index.js';
 import { innerGetResponse, type CollectedHooks } from './get-response.js';
 import { responseForException, type ExceptionContext } from './response-for-exception.js';
-import { asGetResponse, isConvertingOwnErrors, isThenable, type LayerRunner } from './next-layer.js';
+import { isConvertingOwnErrors, isThenable, PipelineLink, type LayerAnswer, type LayerRunner } from './next-layer.js';
+import { PendingResponse } from './pending-response.js';
 import type { MaybePromise, MiddlewareContext, MiddlewareHandler, MiddlewareHooks, PipelineMiddleware } from './types.js';
 
 /** The built chain: its top layer, and what was skipped. */
@@ -45,8 +46,9 @@ export function loadMiddleware(
     }
     const factoryName = factory.name || `middleware[${index}]`;
     let instance: MiddlewareHandler | null | undefined;
+    const below = new PipelineLink(handler, fail);
     try {
-      instance = factory(asGetResponse(handler, fail), context);
+      instance = factory(below.getResponse, context);
     } catch (error) {
       if (error instanceof MiddlewareNotUsed) {
         notUsed.push({ name: factoryName, message: error.message });
@@ -57,13 +59,13 @@ export function loadMiddleware(
     const call = handlerCall(instance, factoryName);
     const name = layerName(instance!, factoryName);
     collectHooks(instance!, name, hooks);
-    handler = convertExceptionToResponse(call, exceptionContext, name, isConvertingOwnErrors(instance));
+    handler = convertExceptionToResponse(call, exceptionContext, name, isConvertingOwnErrors(instance), below);
   }
   return { chain: handler, notUsed };
 }
 
 /** The layer's request function, checked: a function, or an object's bound `handle`. */
-function handlerCall(instance: unknown, factoryName: string): (request: HttpRequest) => MaybePromise<HttpResponseBase> {
+function handlerCall(instance: unknown, factoryName: string): (request: HttpRequest) => LayerAnswer {
   if (instance === undefined || instance === null) {
     throw new ImproperlyConfigured(`Middleware factory ${factoryName} returned ${describeValue(instance)}.`);
   }
@@ -99,13 +101,16 @@ function collectHooks(instance: MiddlewareHandler, name: string, hooks: Collecte
  * Django's `convert_exception_to_response`: the layer's exceptions become
  * responses here, so the layer above only ever sees a response. A layer that
  * answers at once is answered at once; a thrown error and a rejected Promise
- * are converted alike.
+ * are converted alike. A layer's Promise is checked and converted as a step
+ * of a `PendingResponse`, which the layers above extend rather than each
+ * following a Promise of their own.
  */
 function convertExceptionToResponse(
-  call: (request: HttpRequest) => MaybePromise<HttpResponseBase>,
+  call: (request: HttpRequest) => LayerAnswer,
   context: ExceptionContext,
   name: string | undefined,
   convertsOwnErrors: boolean,
+  below?: PipelineLink,
 ): LayerRunner {
   async function settle(request: HttpRequest, pending: PromiseLike<unknown>): Promise<HttpResponseBase> {
     try {
@@ -114,8 +119,10 @@ function convertExceptionToResponse(
       return responseForException(request, error, context);
     }
   }
+  const check = (_request: HttpRequest, response: unknown): HttpResponseBase => checkLayerResult(response, name);
+  const convert = (request: HttpRequest, error: unknown): Promise<HttpResponseBase> => responseForException(request, error, context);
 
-  return function convertExceptionToResponse(request: HttpRequest): MaybePromise<HttpResponseBase> {
+  return function convertExceptionToResponse(request: HttpRequest): LayerAnswer {
     let result: unknown;
     try {
       result = call(request);
@@ -123,17 +130,17 @@ function convertExceptionToResponse(
     } catch (error) {
       return responseForException(request, error, context);
     }
-    // A native Promise is followed with one then() (cheaper than an async function); any other thenable is awaited.
+    // A bundled layer's answer settles with a response, or rejects only when propagating.
+    if (convertsOwnErrors && (result instanceof Promise || result instanceof PendingResponse)) return result;
+    // Any other layer that passes its PendingResponse on has its outcome checked like a Promise's.
+    if (result instanceof PendingResponse) result = result.promise();
     if (result instanceof Promise) {
-      // A bundled layer's Promise settles with a response, or rejects only when propagating.
-      if (convertsOwnErrors) return result as Promise<HttpResponseBase>;
-      return result.then(
-        (response: unknown) =>
-          name === undefined || response instanceof HttpResponseBase ? (response as HttpResponseBase) : responseForException(request, notAResponse(response, name), context),
-        (error: unknown) => responseForException(request, error, context),
-      );
+      // A Promise from getResponse, passed on as it was, holds a checked response already.
+      if (below !== undefined && below.passedOn(result)) return result as Promise<HttpResponseBase>;
+      return new PendingResponse(result, { request, after: check, fail: convert, catches: true, next: undefined });
     }
-    return settle(request, result);
+    // Any other thenable is awaited.
+    return settle(request, result as PromiseLike<unknown>);
   };
 }
 

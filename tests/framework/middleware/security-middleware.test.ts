@@ -12,6 +12,7 @@ function site(options: SecurityMiddlewareOptions = {}) {
       path('page/', () => new HttpResponse('page')),
       path('health/', () => new HttpResponse('up')),
       path('own/', () => new HttpResponse('own', { headers: { 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'custom' } })),
+      path('lower/', () => new HttpResponse('lower', { headers: { 'cross-origin-opener-policy': 'unsafe-none', 'x-frame-options': 'DENY' } })),
     ],
     middleware: [securityMiddleware(options)],
     allowedHosts: ['localhost'],
@@ -30,6 +31,15 @@ test('headers the view set are kept', async (t) => {
   const response = await new Client(site()).get('/own/');
   t.is(response.headers.get('Referrer-Policy'), 'no-referrer');
   t.is(response.headers.get('X-Content-Type-Options'), 'custom');
+});
+
+test('headers the view set in another case are kept, and only the missing ones added', async (t) => {
+  const response = await new Client(site()).get('/lower/');
+  t.deepEqual(response.headers.getAll('Cross-Origin-Opener-Policy'), ['unsafe-none']);
+  t.deepEqual(
+    response.headers.keys().filter((name) => name !== 'Date' && name !== 'Server' && name !== 'Content-Length'),
+    ['cross-origin-opener-policy', 'x-frame-options', 'Content-Type', 'X-Content-Type-Options', 'Referrer-Policy'],
+  );
 });
 
 test('error pages get the headers too', async (t) => {
