@@ -11,6 +11,7 @@
  * // list now ends with ['Content-Disposition', 'attachment; filename="bud.gif"']
  */
 import { inspect } from 'node:util';
+import { equalsAsciiLowerCase } from './ascii-case.js';
 import { describeValue } from './describe-value.js';
 import { checkHeaderName, checkHeaderValue } from './header-syntax.js';
 import type { HeaderList } from './types.js';
@@ -56,11 +57,11 @@ function asciiKey(name: string): string | undefined {
 /**
  * Whether header `header` is `name` (whose lower case is `key`), ignoring
  * case, without lower-casing every header in the list: an exact match is
- * one, and an ASCII `key` can only match a header of its own length.
+ * one, and an ASCII `key` is compared in place.
  */
 function sameName(header: string, name: string, key: string, ascii: boolean): boolean {
   if (header === name) return true;
-  if (ascii && header.length !== key.length && typeof header === 'string') return false;
+  if (ascii && typeof header === 'string') return equalsAsciiLowerCase(header, key);
   return header.toLowerCase() === key;
 }
 

@@ -17,6 +17,7 @@
  * securityMiddleware({ sslRedirect: true, hstsSeconds: 31536000, hstsIncludeSubdomains: true })
  */
 import { ImproperlyConfigured } from '../errors.js';
+import { equalsAsciiLowerCase } from '../../protocol/ascii-case.js';
 import { describeValue } from '../../protocol/describe-value.js';
 import type { HeaderList } from '../../protocol/types.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
@@ -130,7 +131,7 @@ function addMissing(list: HeaderList, defaults: readonly DefaultHeader[]): void 
     const name = list[i]![0];
     for (let d = 0; d < defaults.length; d += 1) {
       const header = defaults[d]!;
-      if (name === header.name || sameName(name, header.lower)) present |= 1 << d;
+      if (name === header.name || equalsAsciiLowerCase(name, header.lower)) present |= 1 << d;
     }
   }
   for (let d = 0; d < defaults.length; d += 1) {
@@ -138,22 +139,6 @@ function addMissing(list: HeaderList, defaults: readonly DefaultHeader[]): void 
   }
 }
 
-/**
- * Whether `name` is `lower` (a lower-case ASCII name) ignoring case, as
- * `Headers` compares names, without making a lower-case copy: only a name of
- * the same length can match, and most differ at their first character.
- */
-function sameName(name: string, lower: string): boolean {
-  if (name.length !== lower.length) return false;
-  for (let i = 0; i < name.length; i += 1) {
-    let code = name.charCodeAt(i);
-    if (code >= 0x41 && code <= 0x5a) code += 0x20;
-    // Outside ASCII, leave the case rules to toLowerCase().
-    else if (code > 0x7f) return name.toLowerCase() === lower;
-    if (code !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
 /** `'a, b'` or `['a', 'b']` -> `'a,b'`, each value checked. */
 function resolveReferrerPolicy(value: unknown): string | null {
