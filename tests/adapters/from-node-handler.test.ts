@@ -10,6 +10,7 @@ import { environOf, fromNodeHandler } from '../../lib/adapters/from-node-handler
 import type { NodeHandler } from '../../lib/adapters/from-node-handler.js';
 import { ImproperlyConfigured } from '../../lib/protocol/errors.js';
 import { MemoryErrorStream } from '../../lib/protocol/error-stream.js';
+import type { Application } from '../../lib/protocol/types.js';
 import { Client } from '../../lib/testing/client.js';
 
 const ERROR_BODY = 'A server error occurred. Please contact the administrator.';
@@ -103,6 +104,23 @@ test('the response keeps status, reason, repeated Set-Cookie lines, and drops ho
   t.false(response.headers.has('X-Private'));
   t.false(response.headers.has('Connection'));
   t.is(response.text(), 'done');
+});
+
+test('the head the gateway gets carries no Connection line of node\'s, and hop-by-hop names are dropped in any case, every time', async (t) => {
+  const heads: string[][] = [];
+  const adapted = fromNodeHandler((req, res) => {
+    res.setHeader(req.url === '/upper' ? 'KEEP-ALIVE' : 'Keep-Alive', 'timeout=5');
+    res.setHeader('Content-Type', 'text/plain');
+    res.end('ok');
+  });
+  const app: Application = (environ, startResponse) =>
+    adapted(environ, (status, headers, excInfo) => {
+      heads.push(headers.map(([name]) => name));
+      return startResponse(status, headers, excInfo);
+    });
+  const client = new Client(app, { useCookies: false });
+  for (const path of ['/', '/', '/upper', '/upper']) await client.get(path);
+  t.deepEqual(heads, [['Content-Type'], ['Content-Type'], ['Content-Type'], ['Content-Type']]);
 });
 
 test('writeHead() with a flat header array keeps repeated names', async (t) => {
