@@ -43,12 +43,12 @@ export interface ResponseTarget {
   activity(): void;
 }
 
-/** The peer and local addresses a handler reads from `req.socket`. */
+/** The peer and local addresses a handler reads from `req.socket` (undefined when the environ has none). */
 export interface SocketAddresses {
-  remoteAddress?: string;
-  remotePort?: number;
-  localAddress?: string;
-  localPort?: number;
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
+  localAddress: string | undefined;
+  localPort: number | undefined;
   /** True for https: Express's `req.protocol` and `req.secure` read it. */
   encrypted: boolean;
 }
