@@ -211,15 +211,20 @@ export class AdapterSocket extends Writable {
       this.#target.head(parseHead(this.#res!, head));
       data = data.slice(head.length);
     }
-    const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
+    // Nothing left once the head is cut off (node wrote it alone, before a Buffer body), or node's
+    // final empty write: no Buffer is made for it.
+    const bytes = data.length === 0 ? null : typeof data === 'string' ? Buffer.from(data, encoding) : data;
     // Like node's own write callbacks, an empty write's runs on the next tick (node's 'finish' is one).
-    if (bytes.length === 0) this.#written(length, callback);
+    if (bytes === null || bytes.length === 0) this.#written(length, callback);
     else this.#target.chunk(bytes, () => this.#sent(length, callback));
   }
 
   /** A write with nothing to send: counted out now, its callback on the next tick (as `Writable` does). */
   #written(length: number, callback: WriteCallback): void {
     this.#length -= length;
+    // No one waits on a write without a callback (node's head, flushed alone) unless a 'drain' is
+    // owed: then the tick still runs and emits it. A 'drain' owed later comes from a write still unsent.
+    if (callback === nop && !this.#needDrain) return;
     process.nextTick(() => this.#sent(0, callback));
   }
 

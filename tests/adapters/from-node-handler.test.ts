@@ -169,6 +169,24 @@ test('res.write() returns false while the client is slow, and drain follows', as
   t.true(drains > 0);
 });
 
+test('a head bigger than the socket buffer, flushed alone while corked, still brings drain', async (t) => {
+  let ok: boolean | undefined;
+  const { client } = clientFor(async (_req, res) => {
+    res.cork();
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Big': 'a'.repeat(20 * 1024) });
+    res.flushHeaders();
+    ok = res.write('body');
+    const drained = new Promise((resolve) => res.once('drain', resolve));
+    res.uncork();
+    await drained;
+    res.end();
+  });
+  const response = await client.get('/');
+  t.false(ok);
+  t.is(response.headers.get('X-Big')?.length, 20 * 1024);
+  t.is(response.text(), 'body');
+});
+
 test('a handler that throws before responding gets the gateway 500, logged', async (t) => {
   const { client, errors } = clientFor(() => {
     throw new Error('sync boom');
