@@ -26,6 +26,20 @@ export interface NodeHead {
   headers: HeaderList;
 }
 
+// Responses repeat the same few header names: remember which are hop-by-hop as each is spelled,
+// which spares lower-casing a copy of every name of every response.
+const HOP_BY_HOP_CACHE_LIMIT = 512;
+const hopByHopNames = new Map<string, boolean>();
+
+function hopByHop(name: string): boolean {
+  let known = hopByHopNames.get(name);
+  if (known === undefined) {
+    known = isHopByHop(name);
+    if (hopByHopNames.size < HOP_BY_HOP_CACHE_LIMIT) hopByHopNames.set(name, known);
+  }
+  return known;
+}
+
 /** The head node serialized for `res`, or null while none was (informational responses do not count). */
 export function serializedHead(res: ServerResponse): string | null {
   // `_header` is node's own record of the head it wrote (node ≥ 0.x, still in 24); `headersSent` is `!!_header`.
@@ -44,7 +58,7 @@ export function parseHead(res: ServerResponse, head: string): NodeHead {
     const name = head.slice(start, colon);
     const value = head.slice(colon + 2, end);
     start = end + 2;
-    if (isHopByHop(name)) {
+    if (hopByHop(name)) {
       if (name.length === 10 && name.toLowerCase() === 'connection') {
         connectionTokens = value.toLowerCase().split(',').map((token) => token.trim());
       }

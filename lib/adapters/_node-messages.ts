@@ -56,6 +56,10 @@ export function nodeResponse(req: IncomingMessage, socket: AdapterSocket): Serve
   res.useChunkedEncodingByDefault = false;
   res.shouldKeepAlive = false;
   res.sendDate = false;
+  // What `res.removeHeader('Connection')` sets: node then adds no `Connection: close` line of its
+  // own, which the adapter would only parse and drop (hop-by-hop). A handler's own Connection
+  // header still reaches the head (node clears the flag) and is dropped with the names it lists.
+  (res as unknown as { _removedConnection: boolean })._removedConnection = true;
   (res as unknown as HeadWriter)._storeHeader = storeHeaderUnchunked;
   res.assignSocket(socket as unknown as Socket);
   return res;

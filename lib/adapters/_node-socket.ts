@@ -43,12 +43,12 @@ export interface ResponseTarget {
   activity(): void;
 }
 
-/** The peer and local addresses a handler reads from `req.socket`. */
+/** The peer and local addresses a handler reads from `req.socket` (undefined when the environ has none). */
 export interface SocketAddresses {
-  remoteAddress?: string;
-  remotePort?: number;
-  localAddress?: string;
-  localPort?: number;
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
+  localAddress: string | undefined;
+  localPort: number | undefined;
   /** True for https: Express's `req.protocol` and `req.secure` read it. */
   encrypted: boolean;
 }
@@ -211,15 +211,20 @@ export class AdapterSocket extends Writable {
       this.#target.head(parseHead(this.#res!, head));
       data = data.slice(head.length);
     }
-    const bytes = typeof data === 'string' ? Buffer.from(data, encoding) : data;
+    // Nothing left once the head is cut off (node wrote it alone, before a Buffer body), or node's
+    // final empty write: no Buffer is made for it.
+    const bytes = data.length === 0 ? null : typeof data === 'string' ? Buffer.from(data, encoding) : data;
     // Like node's own write callbacks, an empty write's runs on the next tick (node's 'finish' is one).
-    if (bytes.length === 0) this.#written(length, callback);
+    if (bytes === null || bytes.length === 0) this.#written(length, callback);
     else this.#target.chunk(bytes, () => this.#sent(length, callback));
   }
 
   /** A write with nothing to send: counted out now, its callback on the next tick (as `Writable` does). */
   #written(length: number, callback: WriteCallback): void {
     this.#length -= length;
+    // No one waits on a write without a callback (node's head, flushed alone) unless a 'drain' is
+    // owed: then the tick still runs and emits it. A 'drain' owed later comes from a write still unsent.
+    if (callback === nop && !this.#needDrain) return;
     process.nextTick(() => this.#sent(0, callback));
   }
 

@@ -117,11 +117,10 @@ function runHandler(handler: NodeHandler, environ: Environ, startResponse: Start
     // A request whose response is cut short is aborted, as node's server does when the client leaves.
     req.destroy();
   });
-  const remotePort = environ.REMOTE_PORT === undefined ? undefined : Number(environ.REMOTE_PORT);
   const socket = new AdapterSocket(
     {
-      ...(environ.REMOTE_ADDR !== undefined && { remoteAddress: environ.REMOTE_ADDR }),
-      ...(remotePort !== undefined && { remotePort }),
+      remoteAddress: environ.REMOTE_ADDR,
+      remotePort: environ.REMOTE_PORT === undefined ? undefined : Number(environ.REMOTE_PORT),
       localAddress: environ.SERVER_NAME,
       localPort: Number(environ.SERVER_PORT),
       encrypted: environ['tsgi.url_scheme'] === 'https',

@@ -10,6 +10,7 @@ import { environOf, fromNodeHandler } from '../../lib/adapters/from-node-handler
 import type { NodeHandler } from '../../lib/adapters/from-node-handler.js';
 import { ImproperlyConfigured } from '../../lib/protocol/errors.js';
 import { MemoryErrorStream } from '../../lib/protocol/error-stream.js';
+import type { Application } from '../../lib/protocol/types.js';
 import { Client } from '../../lib/testing/client.js';
 
 const ERROR_BODY = 'A server error occurred. Please contact the administrator.';
@@ -105,6 +106,23 @@ test('the response keeps status, reason, repeated Set-Cookie lines, and drops ho
   t.is(response.text(), 'done');
 });
 
+test('the head the gateway gets carries no Connection line of node\'s, and hop-by-hop names are dropped in any case, every time', async (t) => {
+  const heads: string[][] = [];
+  const adapted = fromNodeHandler((req, res) => {
+    res.setHeader(req.url === '/upper' ? 'KEEP-ALIVE' : 'Keep-Alive', 'timeout=5');
+    res.setHeader('Content-Type', 'text/plain');
+    res.end('ok');
+  });
+  const app: Application = (environ, startResponse) =>
+    adapted(environ, (status, headers, excInfo) => {
+      heads.push(headers.map(([name]) => name));
+      return startResponse(status, headers, excInfo);
+    });
+  const client = new Client(app, { useCookies: false });
+  for (const path of ['/', '/', '/upper', '/upper']) await client.get(path);
+  t.deepEqual(heads, [['Content-Type'], ['Content-Type'], ['Content-Type'], ['Content-Type']]);
+});
+
 test('writeHead() with a flat header array keeps repeated names', async (t) => {
   const { client } = clientFor((_req, res) => {
     res.writeHead(200, ['Content-Type', 'text/plain', 'Set-Cookie', 'x=1', 'Set-Cookie', 'y=2']);
@@ -149,6 +167,24 @@ test('res.write() returns false while the client is slow, and drain follows', as
   t.is(response.bodyLength, 8 * 32 * 1024);
   t.true(results.includes(false), 'write() reported backpressure');
   t.true(drains > 0);
+});
+
+test('a head bigger than the socket buffer, flushed alone while corked, still brings drain', async (t) => {
+  let ok: boolean | undefined;
+  const { client } = clientFor(async (_req, res) => {
+    res.cork();
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Big': 'a'.repeat(20 * 1024) });
+    res.flushHeaders();
+    ok = res.write('body');
+    const drained = new Promise((resolve) => res.once('drain', resolve));
+    res.uncork();
+    await drained;
+    res.end();
+  });
+  const response = await client.get('/');
+  t.false(ok);
+  t.is(response.headers.get('X-Big')?.length, 20 * 1024);
+  t.is(response.text(), 'body');
 });
 
 test('a handler that throws before responding gets the gateway 500, logged', async (t) => {
