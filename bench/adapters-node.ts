@@ -18,7 +18,6 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { AdapterServerKind } from './adapter-server.js';
-import { pinningNote, pinProcess, SERVER_CORE } from './pinning.js';
 
 export interface AdaptersNodeBenchOptions {
   rounds: number;
@@ -54,7 +53,7 @@ async function compare(
   options: AdaptersNodeBenchOptions,
   lines: string[],
 ): Promise<void> {
-  lines.push(`${title}: ${options.rounds} rounds x ${options.duration} s, ${options.connections} connections, node ${process.version}, ${pinningNote()}`);
+  lines.push(`${title}: ${options.rounds} rounds x ${options.duration} s, ${options.connections} connections, node ${process.version}`);
   const baseline = await startServer(baselineKind);
   const adapter = await startServer(adapterKind);
   try {
@@ -88,7 +87,6 @@ async function compare(
 
 function startServer(kind: AdapterServerKind): Promise<ChildServer> {
   const child = fork(new URL('./adapter-server.js', import.meta.url), [kind], { stdio: 'inherit' });
-  pinProcess(child.pid, SERVER_CORE);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bench: the ${kind} server exited early (code ${code}).`)));

@@ -22,12 +22,11 @@
  * @example
  * for (const line of await runNginxBench({ rounds: 5, duration: 5, connections: 50 })) console.log(line);
  */
-import { fork, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findNginx, freePort, NGINX_MISSING, renderExample, startNginx } from '../tests/integration/nginx-helpers.js';
-import { CLIENT_CORE, hasTaskset, pinned, pinProcess, SERVER_CORE } from './pinning.js';
 
 export interface NginxBenchOptions {
   /** Measured rounds per server. */
@@ -44,6 +43,17 @@ const TSGI = `${ROOT}dist/lib/cli/main.js`;
 const HELLO_APP = fileURLToPath(new URL('./nginx-hello-app.js', import.meta.url));
 const MEMORY_REQUESTS = 100_000;
 
+/** `taskset -c CPUS` when taskset exists (Linux), else nothing: pinning is then skipped. */
+const hasTaskset = ((): boolean => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const pinned = (cpus: string, command: string[]): string[] => (hasTaskset ? ['taskset', '-c', cpus, ...command] : command);
+
 /** What one autocannon run measured. */
 interface Load {
   rps: number;
@@ -55,7 +65,7 @@ interface Load {
 /** Runs autocannon's CLI on core 0 against `url` for `seconds` (or `amount` requests). */
 function autocannon(url: string, connections: number, run: { seconds: number } | { amount: number }): Promise<Load> {
   const limit = 'seconds' in run ? ['-d', String(run.seconds)] : ['-a', String(run.amount)];
-  const [command, ...args] = pinned(CLIENT_CORE, [process.execPath, AUTOCANNON, '--json', '-c', String(connections), ...limit, url]);
+  const [command, ...args] = pinned('0', [process.execPath, AUTOCANNON, '--json', '-c', String(connections), ...limit, url]);
   return new Promise((resolve, reject) => {
     const child = spawn(command as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -123,7 +133,7 @@ async function stop(child: ChildProcess): Promise<void> {
 function startProtocolServer(protocol: 'uwsgi' | 'http'): Promise<{ child: ChildProcess; port: number }> {
   const script = fileURLToPath(new URL('./nginx-server.js', import.meta.url));
   const child = fork(script, [protocol], { stdio: 'inherit' });
-  pinProcess(child.pid, SERVER_CORE);
+  if (hasTaskset && child.pid !== undefined) execFileSync('taskset', ['-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bench: the ${protocol} server exited early (code ${code}).`)));
@@ -161,7 +171,7 @@ async function protocolComparison(options: NginxBenchOptions, say: (line: string
       ['10.0.0.12:8000', `127.0.0.1:${http.port}`],
     ]),
   ];
-  const nginx = await startNginx(nginxPath, snippets, [uwsgiPort, httpPort], { accessLog: false, wrapper: pinned(SERVER_CORE, []) });
+  const nginx = await startNginx(nginxPath, snippets, [uwsgiPort, httpPort], { accessLog: false, wrapper: pinned('1', []) });
   try {
     const [viaUwsgi, viaHttp] = await interleave(
       [

@@ -20,10 +20,8 @@
  * candidate, bare, candidate, …) so drift in the machine affects both alike.
  * The figure of merit is the median of the per-round ratios, candidate / bare.
  *
- * With two cores, autocannon and the server share the machine: autocannon
- * (this process) is pinned to core 0 and each server to core 1 when taskset
- * exists (bench/pinning.ts), and the requests per second still move with
- * whatever else runs. Each round therefore
+ * With two cores, autocannon and the server share the machine, and the
+ * requests per second move with whatever else runs. Each round therefore
  * also reports the server's own CPU time per request (user + system, read
  * from the child), the steadier figure for comparing the two servers.
  *
@@ -43,7 +41,6 @@ import { runAdaptersNodeBench } from './adapters-node.js';
 import { runMiddlewareMicro } from './middleware-micro.js';
 import { runNginxBench } from './nginx.js';
 import { runResolveMicro } from './resolve-micro.js';
-import { CLIENT_CORE, pinningNote, pinProcess, SERVER_CORE, unpinProcess } from './pinning.js';
 
 interface BenchOptions {
   rounds: number;
@@ -89,7 +86,6 @@ interface ChildServer {
 /** Starts `hello-server.js kind` and waits for the port it reports; `path` is what the load requests. */
 function startServer(kind: ServerKind, path = '/'): Promise<ChildServer> {
   const child = fork(new URL('./hello-server.js', import.meta.url), [kind], { stdio: 'inherit' });
-  pinProcess(child.pid, SERVER_CORE);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bench: the ${kind} server exited early (code ${code}).`)));
@@ -145,7 +141,7 @@ async function compareWithBare(comparison: Comparison, options: BenchOptions): P
   const { kind } = comparison;
   console.log(
     `${comparison.title}: ${options.rounds} rounds x ${options.duration} s, ${options.connections} connections, ` +
-      `node ${process.version}, ${pinningNote()}`,
+      `node ${process.version}`,
   );
   const bare = await startServer('bare');
   const candidate = await startServer(kind, comparison.path);
@@ -188,16 +184,12 @@ async function compareWithBare(comparison: Comparison, options: BenchOptions): P
 }
 
 async function benchHttp(options: BenchOptions): Promise<void> {
-  // autocannon runs in this process.
-  pinProcess(process.pid, CLIENT_CORE);
   await compareWithBare({ title: 'HTTP hello world', kind: 'tsgi', path: '/', target: 0.95 }, options);
   await compareWithBare(
     { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', kind: 'framework', path: FRAMEWORK_PATH, target: 0.75 },
     options,
   );
   for (const line of await runAdaptersNodeBench(options)) console.log(line);
-  // The nginx part pins what it starts itself, and runs one case on both cores.
-  unpinProcess(process.pid);
   // Prints as it goes (nginx in front of tsgi over uwsgi and HTTP, worker scaling, RSS).
   await runNginxBench(options);
 }
