@@ -30,6 +30,8 @@
  *   --duration S      BENCH_DURATION      seconds per round (default 5)
  *   --connections C   BENCH_CONNECTIONS   concurrent connections (default 50)
  *   --skip-http       BENCH_SKIP_HTTP=1   only the in-process micro-benchmarks
+ *   --only PARTS      BENCH_ONLY          a comma-separated subset of: hello, framework,
+ *                                         adapters, nginx, resolve, middleware, compose
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -47,7 +49,12 @@ interface BenchOptions {
   duration: number;
   connections: number;
   skipHttp: boolean;
+  /** The parts to run; all of them by default. */
+  only: ReadonlySet<Part>;
 }
+
+const PARTS = ['hello', 'framework', 'adapters', 'nginx', 'resolve', 'middleware', 'compose'] as const;
+type Part = (typeof PARTS)[number];
 
 function readOptions(): BenchOptions {
   const { values } = parseArgs({
@@ -56,6 +63,7 @@ function readOptions(): BenchOptions {
       duration: { type: 'string' },
       connections: { type: 'string' },
       'skip-http': { type: 'boolean' },
+      only: { type: 'string' },
     },
   });
   const env = process.env;
@@ -64,7 +72,19 @@ function readOptions(): BenchOptions {
     duration: positiveInteger('duration', values.duration ?? env['BENCH_DURATION'] ?? '5'),
     connections: positiveInteger('connections', values.connections ?? env['BENCH_CONNECTIONS'] ?? '50'),
     skipHttp: values['skip-http'] === true || env['BENCH_SKIP_HTTP'] === '1',
+    only: parts(values.only ?? env['BENCH_ONLY']),
   };
+}
+
+function parts(list: string | undefined): ReadonlySet<Part> {
+  if (list === undefined || list === '') return new Set(PARTS);
+  const names = list.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(PARTS as readonly string[]).includes(name)) {
+      throw new TypeError(`bench: --only takes a comma-separated list of ${PARTS.join(', ')}; got '${name}'.`);
+    }
+  }
+  return new Set(names as Part[]);
 }
 
 function positiveInteger(name: string, text: string): number {
@@ -184,14 +204,17 @@ async function compareWithBare(comparison: Comparison, options: BenchOptions): P
 }
 
 async function benchHttp(options: BenchOptions): Promise<void> {
-  await compareWithBare({ title: 'HTTP hello world', kind: 'tsgi', path: '/', target: 0.95 }, options);
-  await compareWithBare(
-    { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', kind: 'framework', path: FRAMEWORK_PATH, target: 0.75 },
-    options,
-  );
-  for (const line of await runAdaptersNodeBench(options)) console.log(line);
+  const { only } = options;
+  if (only.has('hello')) await compareWithBare({ title: 'HTTP hello world', kind: 'tsgi', path: '/', target: 0.95 }, options);
+  if (only.has('framework')) {
+    await compareWithBare(
+      { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', kind: 'framework', path: FRAMEWORK_PATH, target: 0.75 },
+      options,
+    );
+  }
+  if (only.has('adapters')) for (const line of await runAdaptersNodeBench(options)) console.log(line);
   // Prints as it goes (nginx in front of tsgi over uwsgi and HTTP, worker scaling, RSS).
-  await runNginxBench(options);
+  if (only.has('nginx')) await runNginxBench(options);
 }
 
 function benchCompose(options: BenchOptions): void {
@@ -217,6 +240,6 @@ async function benchMiddleware(options: BenchOptions): Promise<void> {
 
 const options = readOptions();
 if (!options.skipHttp) await benchHttp(options);
-benchResolve(options);
-await benchMiddleware(options);
-benchCompose(options);
+if (options.only.has('resolve')) benchResolve(options);
+if (options.only.has('middleware')) await benchMiddleware(options);
+if (options.only.has('compose')) benchCompose(options);
