@@ -10,7 +10,8 @@
  * Each server runs in its own child process (bench/adapter-server.ts),
  * warmed up, and is loaded by autocannon from this process in interleaved
  * rounds (baseline, adapter, baseline, adapter, …) so drift on the machine
- * affects both alike. Reported: the medians, their ratio adapter/baseline,
+ * affects both alike. Reported: the medians, the median of the per-round
+ * ratios adapter/baseline (the figure of merit) and the ratio of the medians,
  * and the server's CPU time per request, the steadier figure when the load
  * generator shares the machine.
  */
@@ -74,7 +75,13 @@ async function compare(
       );
     }
     lines.push(`  median: ${baselineKind} ${format(median(rps.baseline))} req/s, ${adapterKind} ${format(median(rps.adapter))} req/s`);
-    lines.push(`  ratio ${adapterKind}/${baselineKind}: ${(median(rps.adapter) / median(rps.baseline)).toFixed(3)} (target >= 0.90)`);
+    // As in run.ts: each round is paired with the baseline round next to it, so drift between
+    // rounds is not mistaken for a difference between the servers.
+    const ratios = rps.adapter.map((adapterRps, i) => adapterRps / (rps.baseline[i] as number));
+    lines.push(
+      `  ratio ${adapterKind}/${baselineKind}: ${median(ratios).toFixed(3)} (median of the round ratios; target >= 0.90); ` +
+        `ratio of the medians ${(median(rps.adapter) / median(rps.baseline)).toFixed(3)}`,
+    );
     lines.push(
       `  server CPU per request: ${baselineKind} ${median(cpu.baseline).toFixed(1)} µs, ${adapterKind} ${median(cpu.adapter).toFixed(1)} µs ` +
         `(${baselineKind}/${adapterKind} ${(median(cpu.baseline) / median(cpu.adapter)).toFixed(3)})`,
