@@ -33,9 +33,13 @@ import type { ServerLog } from './server-log.js';
 import { readListenQueue } from './stats-server.js';
 import { judgeWorker } from './watchdog.js';
 import type { WatchLimits } from './watchdog.js';
+import { APP_LOAD_ERROR } from './worker.js';
 import type { WorkerConfig } from './worker.js';
 import { WorkerStats } from './worker-stats.js';
 import type { CurrentRequest, StatsSnapshot, WorkerStatsSnapshot } from './worker-stats.js';
+
+/** How long the master waits for the report of a worker that exited with APP_LOAD_ERROR. */
+const BOOT_REPORT_WAIT_MS = 1_000;
 
 interface WorkerRecord {
   readonly id: number;
@@ -51,6 +55,8 @@ interface WorkerRecord {
   stats: WorkerStatsSnapshot | null;
   /** Why the master killed it, or why its exit is expected. */
   ending: string | undefined;
+  /** Its `tsgi:boot-error` report arrived. */
+  bootReported?: boolean;
 }
 
 /** When one worker has to be killed after the graceful time; the quick stop's limit. */
@@ -236,6 +242,7 @@ export class Master {
         return;
       case 'tsgi:boot-error':
         record.ending = 'boot-error';
+        record.bootReported = true;
         return this.#onBootError(record, message.text, message.usage);
     }
   }
@@ -258,6 +265,15 @@ export class Master {
     this.#records.delete(record.pid);
     const how = signal === null ? `with status ${code}` : `on ${signal}`;
     const lived = Date.now() - record.startedAt;
+    if (code === APP_LOAD_ERROR && record.ending === undefined && record.state === 'starting') {
+      // The worker sends its boot report and then exits, and node may deliver the exit
+      // first. Taken for a crash, it would be replaced by another worker that cannot
+      // load the application either: wait for the report instead.
+      record.ending = 'boot-error';
+      this.#after(BOOT_REPORT_WAIT_MS, () => {
+        if (!record.bootReported) this.#onBootError(record, `It exited with status ${APP_LOAD_ERROR} before its report arrived.`, false);
+      });
+    }
     if (this.#stopping || record.ending === 'boot-error') {
       this.#maybeFinished();
       return;

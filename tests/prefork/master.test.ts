@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { delay, FIXTURE_APP, get, getRetrying, load, LOAD_ERROR_APP, startServe, workerPid } from './serve-process.js';
+import { delay, FIXTURE_APP, get, getRetrying, load, LOAD_ERROR_APP, SILENT_LOAD_ERROR_APP, startServe, workerPid } from './serve-process.js';
 
 test('tsgi serve --workers 2 answers from two worker processes', async (t) => {
   const server = startServe(t, [FIXTURE_APP, '--bind', '127.0.0.1:0', '--workers', '2']);
@@ -125,6 +125,14 @@ test('an application that fails to load stops the server with status 1 instead o
   t.regex(stderr, /\[CRITICAL\] Worker \d \(pid \d+\) could not start the application; stopping the server:\nError: the fixture fails to load on purpose\n/);
   t.is(stderr.match(/Booting worker/g)?.length, 2, 'no worker was respawned');
   t.false(stderr.includes('Listening at'));
+});
+
+test('a worker that exits with the load-error status and no report stops the server too', async (t) => {
+  const server = startServe(t, [SILENT_LOAD_ERROR_APP, '--bind', '127.0.0.1:0', '--workers', '1']);
+  t.is(await server.exited, 1);
+  const stderr = server.stderr();
+  t.regex(stderr, /\[CRITICAL\] Worker \d \(pid \d+\) could not start the application; stopping the server:\nIt exited with status 4 before its report arrived\./);
+  t.is(stderr.match(/Booting worker/g)?.length, 1, 'no worker was respawned');
 });
 
 test('a reload whose new code fails to load keeps the old workers serving', async (t) => {

@@ -14,6 +14,7 @@ export const MAIN = fileURLToPath(new URL('../../lib/cli/main.js', import.meta.u
 /** The fixture application, compiled. */
 export const FIXTURE_APP = fileURLToPath(new URL('../fixtures/prefork/worker-app.js', import.meta.url));
 export const LOAD_ERROR_APP = fileURLToPath(new URL('../fixtures/prefork/load-error.js', import.meta.url));
+export const SILENT_LOAD_ERROR_APP = fileURLToPath(new URL('../fixtures/prefork/silent-load-error.js', import.meta.url));
 
 /** How long a test waits for a log line before failing (generous: the machine is shared). */
 const WAIT_MS = 20_000;
