@@ -24,6 +24,8 @@ import { parseStatus } from '../protocol/status-line.js';
 import type { HeaderList } from '../protocol/types.js';
 
 const DIGITS = /^\d+$/;
+/** The headers before startResponse() is called: one shared, frozen list. */
+const NO_HEADERS: HeaderList = Object.freeze([]) as unknown as HeaderList;
 
 /** The stored response of one request. */
 export class ResponseState {
@@ -32,7 +34,7 @@ export class ResponseState {
   /** The numeric code of a valid status. */
   code = 0;
   /** The headers as given (the application's array, never mutated). */
-  headers: HeaderList = [];
+  headers: HeaderList = NO_HEADERS;
   /** The application's `Content-Length`, when it set a valid one. */
   declaredLength: number | undefined;
   /** Whether the application set these itself (the gateway adds them otherwise). */

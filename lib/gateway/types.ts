@@ -22,9 +22,9 @@ export interface GatewayRequest {
    * `tsgi.input`, so the transport's own backpressure applies.
    */
   body: AsyncIterable<Uint8Array> | null;
-  /** The peer, when known. */
-  remoteAddress?: string;
-  remotePort?: number;
+  /** The peer, when known (undefined or absent otherwise). */
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
   /** The local side: used for `SERVER_NAME`/`SERVER_PORT` when there is no Host header. */
   serverName: string;
   serverPort: number;

@@ -18,8 +18,10 @@ export interface LocalAddress {
  * §6.3: such a request's body length is zero).
  */
 export function toGatewayRequest(req: IncomingMessage, local: LocalAddress): GatewayRequest {
-  const socket = req.socket;
-  const request: GatewayRequest = {
+  // A socket already reset by the client has no peer. Both keys are in the literal either
+  // way, so every request object has the same shape from the start.
+  const peer = peerOf(req.socket);
+  return {
     method: req.method ?? 'GET',
     target: req.url ?? '/',
     protocol: protocolOf(req),
@@ -28,15 +30,9 @@ export function toGatewayRequest(req: IncomingMessage, local: LocalAddress): Gat
     serverName: local.serverName,
     serverPort: local.serverPort,
     urlScheme: 'http',
+    remoteAddress: peer?.address,
+    remotePort: peer?.port,
   };
-  // exactOptionalPropertyTypes: leave the peer out rather than set undefined
-  // (a socket already reset by the client has no address).
-  const peer = peerOf(socket);
-  if (peer !== undefined) {
-    request.remoteAddress = peer.address;
-    request.remotePort = peer.port;
-  }
-  return request;
 }
 
 interface Peer {

@@ -3,6 +3,7 @@
  * decides the framing; this sink only tells node about it, and node writes
  * the bytes (status line, headers, chunking).
  */
+import { STATUS_CODES } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { ResponseHead, ResponseSink } from '../gateway/types.js';
 import { ClientDisconnected } from '../protocol/errors.js';
@@ -92,7 +93,14 @@ export class NodeSink implements ResponseSink {
     // serializer: no per-header object is built. 'chunked' needs nothing
     // more: with no Content-Length node chunks an HTTP/1.1 response itself;
     // 'none' (HEAD, 1xx, 204, 304) node recognises from the method and status.
-    res.writeHead(head.status, head.statusLine.slice(4), head.headers);
+    // node's own reason phrase goes out when the application used it (no string cut per response).
+    const standard = STATUS_CODES[head.status];
+    const line = head.statusLine;
+    if (standard !== undefined && line.length === standard.length + 4 && line.endsWith(standard)) {
+      res.writeHead(head.status, head.headers);
+    } else {
+      res.writeHead(head.status, line.slice(4), head.headers);
+    }
     if (head.framing.kind === 'length') this.#length = head.framing.length;
   }
 
