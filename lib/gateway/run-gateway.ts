@@ -39,7 +39,6 @@ export function runGateway(
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
-const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
 const ignore = (): void => {};
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
@@ -185,8 +184,6 @@ class Exchange {
   #send(body: unknown, settledLate: boolean): void | Promise<void> {
     if (Array.isArray(body)) {
       if (!this.#usedWrite) this.#knownLength = arrayLength(body);
-      // Indexing a plain array gives what its iterator would, without building one.
-      if (body[Symbol.iterator] === ARRAY_ITERATOR) return this.#sendArray(body, 0, settledLate);
       return this.#sendSync(body[Symbol.iterator](), settledLate);
     }
     checkBody(body);
@@ -223,24 +220,6 @@ class Exchange {
       const pending = this.#deliver(checkChunk(step.value), 'body');
       if (pending !== undefined) return this.#resumeSync(iterator, pending);
     }
-  }
-
-  /** `#sendSync` for a plain array, from index `from` on. An array iterator has no `return()` to call. */
-  #sendArray(body: readonly unknown[], from: number, askClient: boolean): void | Promise<void> {
-    for (let i = from; i < body.length; i++) {
-      if (this.#stop) break;
-      if (askClient && this.#clientGone()) return;
-      askClient = true;
-      const pending = this.#deliver(checkChunk(body[i]), 'body');
-      if (pending !== undefined) return this.#resumeArray(body, i + 1, pending);
-    }
-    return this.#finish();
-  }
-
-  async #resumeArray(body: readonly unknown[], from: number, pending: Promise<void>): Promise<void> {
-    if ((await this.#untilDisconnect(pending)) === DISCONNECTED) return;
-    const rest = this.#sendArray(body, from, true);
-    if (rest !== undefined) await rest;
   }
 
   /** The slow half of `#sendSync`: wait for the sink, then carry on synchronously. */
