@@ -20,6 +20,7 @@
  * - `SERVER_NAME` is a host as it appears in a URL: an IPv6 literal keeps
  *   its brackets (`[::1]`), so `SERVER_NAME:SERVER_PORT` always parses.
  */
+import { parseDecimal } from '../protocol/decimal.js';
 import { createInputStream } from '../protocol/input-stream.js';
 import { TSGI_VERSION } from '../protocol/keys.js';
 import type { Environ } from '../protocol/types.js';
@@ -38,7 +39,6 @@ export interface EnvironHooks {
 
 const ABSOLUTE_FORM = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
 const HOST_AND_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]@\s]+)(?::(\d*))?$/;
-const DIGITS = /^\d+$/;
 
 /**
  * The input of every request without a body (most GETs). At end of input from
@@ -132,8 +132,9 @@ function inputOptions(
 ): { contentLength?: number; onFirstRead?: () => void } {
   const options: { contentLength?: number; onFirstRead?: () => void } = {};
   const declared = environ.CONTENT_LENGTH;
-  if (declared !== undefined && DIGITS.test(declared)) {
-    options.contentLength = Number(declared);
+  const length = declared === undefined ? -1 : parseDecimal(declared);
+  if (length !== -1) {
+    options.contentLength = length;
   } else if (declared !== undefined) {
     // Not a length at all: node's parser rejects these, other transports might not.
     // Reading an unframed body could swallow the next request, so the input is empty.

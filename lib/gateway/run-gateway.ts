@@ -94,15 +94,21 @@ class Exchange {
     return this.#respond(body, false);
   }
 
-  /** The application returned a Promise of its body: the client may leave meanwhile. */
+  /**
+   * The application returned a Promise of its body: the client may leave meanwhile.
+   * What `#respond` answers is awaited rather than returned: an async function
+   * that returns a Promise settles two microtasks later than one that awaits it.
+   */
   async #runLate(promise: PromiseLike<unknown>): Promise<void> {
     let body: unknown;
     try {
       body = await promise;
     } catch (error) {
-      return this.#failEarly(error);
+      await this.#failEarly(error);
+      return;
     }
-    return this.#respond(body, true);
+    const responding = this.#respond(body, true);
+    if (responding !== RESOLVED) await responding;
   }
 
   /** The application failed before giving a body: there is nothing to close. */
@@ -125,7 +131,8 @@ class Exchange {
 
   async #closeAfter(sending: Promise<void>, body: unknown): Promise<void> {
     await sending;
-    return this.#closeNow(body);
+    const closing = this.#closeNow(body);
+    if (closing !== RESOLVED) await closing;
   }
 
   #closeNow(body: unknown): Promise<void> {

@@ -13,17 +13,18 @@
  *
  * A status is `"NNN Reason"` with a code from 100 to 999 and one space; the
  * reason may be empty (`"204 "`), as RFC 9112 §4 allows, but the space may
- * not. Valid statuses and header names are remembered, so an application
- * sending the same ones on every request has them checked once.
+ * not. Valid statuses, header names and short header values are
+ * remembered, so an application sending the same ones on every request has
+ * them checked once.
  */
 import { describeValue } from '../protocol/describe-value.js';
+import { parseDecimal } from '../protocol/decimal.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { checkHeaderName, checkHeaderValue } from '../protocol/header-syntax.js';
 import { isHopByHop } from '../protocol/hop-by-hop.js';
 import { parseStatus } from '../protocol/status-line.js';
 import type { HeaderList } from '../protocol/types.js';
 
-const DIGITS = /^\d+$/;
 /** The headers before startResponse() is called: one shared, frozen list. */
 const NO_HEADERS: HeaderList = Object.freeze([]) as unknown as HeaderList;
 
@@ -93,26 +94,27 @@ export class ResponseState {
       const name: string = pair[0];
       const value: string = pair[1];
       const kind = KNOWN_NAMES.get(name) ?? classifyName(name, value, i);
-      try {
-        checkHeaderValue(name, value);
-      } catch (error) {
-        throw new ProtocolError(`startResponse() headers[${i}] is invalid: ${(error as Error).message}`, { cause: error });
+      if (kind === 'content-length') {
+        this.#noteContentLength(name, value, i);
+        continue;
       }
-      if (kind === 'content-length') this.#noteContentLength(value);
-      else if (kind === 'date') this.hasDate = true;
+      if (!KNOWN_VALUES.has(value)) checkValue(name, value, i);
+      if (kind === 'date') this.hasDate = true;
       else if (kind === 'server') this.hasServer = true;
     }
   }
 
-  #noteContentLength(value: string): void {
+  /** A Content-Length of digits only needs no character check. */
+  #noteContentLength(name: string, value: string, index: number): void {
+    const length = parseDecimal(value);
+    if (length === -1) checkValue(name, value, index);
     if (this.declaredLength !== undefined) {
       throw new ProtocolError(
         `startResponse() header 'Content-Length' must appear once; got ${describeValue(String(this.declaredLength))} and ${describeValue(value)}. ` +
           'Send a single Content-Length.',
       );
     }
-    const length = Number(value);
-    if (!DIGITS.test(value) || !Number.isSafeInteger(length)) {
+    if (length === -1) {
       throw new ProtocolError(
         `startResponse() header 'Content-Length' must be a non-negative integer; got ${describeValue(value)}. ` +
           'Give the body length in bytes, or leave the header out.',
@@ -129,6 +131,24 @@ type NameKind = 'content-length' | 'date' | 'server' | 'other';
 // need not be checked again. Only names that passed are kept, and only so many.
 const NAME_CACHE_LIMIT = 512;
 const KNOWN_NAMES = new Map<string, NameKind>();
+
+// Most values repeat as well (`text/plain`, `nosniff`, `DENY`): short ones that
+// passed are remembered. (Content-Length values change per response and are parsed instead.)
+const VALUE_CACHE_LIMIT = 1024;
+const CACHED_VALUE_MAX_LENGTH = 64;
+const KNOWN_VALUES = new Set<string>();
+
+/** Checks a header value not known to be valid, and remembers it when it is worth it. */
+function checkValue(name: string, value: string, index: number): void {
+  try {
+    checkHeaderValue(name, value);
+  } catch (error) {
+    throw new ProtocolError(`startResponse() headers[${index}] is invalid: ${(error as Error).message}`, { cause: error });
+  }
+  if (value.length <= CACHED_VALUE_MAX_LENGTH && KNOWN_VALUES.size < VALUE_CACHE_LIMIT) {
+    KNOWN_VALUES.add(value);
+  }
+}
 
 /** Checks a header name not seen before (the value is for messages), and remembers it. */
 function classifyName(name: string, value: string, index: number): NameKind {

@@ -158,6 +158,11 @@ const badHeaders: Array<[label: string, headers: unknown, message: string]> = [
     "startResponse() header 'Content-Length' must be a non-negative integer; got '99999999999999999999'. Give the body length in bytes, or leave the header out.",
   ],
   [
+    'CR LF in a Content-Length',
+    [['Content-Length', '5\r\nX-A: b']],
+    "startResponse() headers[0] is invalid: Header 'Content-Length' value '5\\r\\nX-A: b' contains the control character U+000D at index 1. Remove CR, LF and other control characters (HTAB is allowed).",
+  ],
+  [
     'two Content-Lengths',
     [['Content-Length', '5'], ['content-length', '5']],
     "startResponse() header 'Content-Length' must appear once; got '5' and '5'. Send a single Content-Length.",
@@ -175,6 +180,20 @@ test('startResponse(status, headers) accepts HTAB and latin-1 in values, and Tra
   const state = new ResponseState();
   state.start('200 OK', [['X-Tab', 'a\tb'], ['X-Latin', 'caf\xe9'], ['Trailer', 'X-Checksum']]);
   t.is(state.invalid, undefined);
+});
+
+test('startResponse(status, headers) remembers only values that passed: a bad one is refused every time', (t) => {
+  const good = new ResponseState();
+  good.start('200 OK', [['X-Mode', 'fast'], ['X-Other', 'fast']]);
+  t.is(good.invalid, undefined);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const state = new ResponseState();
+    t.throws(() => state.start('200 OK', [['X-Mode', 'fast'], ['X-Mode', 'fast\nX-Injected: 1']]), {
+      instanceOf: ProtocolError,
+      message:
+        "startResponse() headers[1] is invalid: Header 'X-Mode' value 'fast\\nX-Injected: 1' contains the control character U+000A at index 4. Remove CR, LF and other control characters (HTAB is allowed).",
+    });
+  }
 });
 
 test('startResponse(status, headers) records Content-Length, Date and Server', (t) => {
