@@ -30,28 +30,39 @@ export interface HeadContext {
   addDate: boolean;
 }
 
-/** The head for the stored (and valid) response. */
+/**
+ * The head for the stored (and valid) response. Its headers are the
+ * application's own list when the gateway adds nothing (no copy per
+ * response); sinks only read them.
+ */
 export function buildHead(state: ResponseState, context: HeadContext): ResponseHead {
   const code = state.code;
-  const headers: HeaderList = state.headers.slice();
+  let headers: HeaderList = state.headers;
+  let addedLength: string | undefined;
   let framing: Framing;
   if (code < 200 || code === 204) {
-    if (state.declaredLength !== undefined) removeContentLength(headers);
+    if (state.declaredLength !== undefined) headers = withoutContentLength(headers);
     framing = NONE;
   } else if (code === 304) {
     framing = NONE;
   } else if (state.declaredLength !== undefined) {
     framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: state.declaredLength };
   } else if (context.knownLength !== undefined && !(context.knownLength === 0 && context.method === 'HEAD')) {
-    headers.push(['Content-Length', String(context.knownLength)]);
+    addedLength = String(context.knownLength);
     framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: context.knownLength };
   } else if (context.method === 'HEAD') {
     framing = NONE;
   } else {
     framing = isHttp10OrOlder(context.protocol) ? CLOSE : CHUNKED;
   }
-  if (!state.hasDate && context.addDate) headers.push(['Date', httpDate()]);
-  if (!state.hasServer && context.serverSoftware !== '') headers.push(['Server', context.serverSoftware]);
+  const addDate = !state.hasDate && context.addDate;
+  const addServer = !state.hasServer && context.serverSoftware !== '';
+  if (addedLength !== undefined || addDate || addServer) {
+    if (headers === state.headers) headers = headers.slice();
+    if (addedLength !== undefined) headers.push(['Content-Length', addedLength]);
+    if (addDate) headers.push(['Date', httpDate()]);
+    if (addServer) headers.push(['Server', context.serverSoftware]);
+  }
   return { status: code, statusLine: state.status!, headers, framing };
 }
 
@@ -64,8 +75,6 @@ function isHttp10OrOlder(protocol: string): boolean {
   return protocol === 'HTTP/1.0' || protocol === 'HTTP/0.9';
 }
 
-function removeContentLength(headers: HeaderList): void {
-  for (let i = headers.length - 1; i >= 0; i--) {
-    if (headers[i]![0].toLowerCase() === 'content-length') headers.splice(i, 1);
-  }
+function withoutContentLength(headers: HeaderList): HeaderList {
+  return headers.filter((header) => header[0].toLowerCase() !== 'content-length');
 }

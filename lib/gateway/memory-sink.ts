@@ -94,7 +94,8 @@ export class MemorySink implements ResponseSink {
   start(head: ResponseHead): void {
     if (this.signal.aborted) return;
     if (this.head !== undefined) throw new Error('MemorySink: start() was called twice.');
-    this.head = head;
+    // The headers may be the application's own list, which it could still change.
+    this.head = { ...head, headers: head.headers.map(([name, value]) => [name, value]) };
   }
 
   write(chunk: Uint8Array): void | Promise<void> {

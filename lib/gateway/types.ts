@@ -47,7 +47,11 @@ export interface ResponseHead {
   status: number;
   /** The full status as the app gave it, e.g. `404 Not Found`. */
   statusLine: string;
-  /** App headers plus `Date` (unless the sink adds it), `Server`, and `Content-Length` when computed. */
+  /**
+   * App headers plus `Date` (unless the sink adds it), `Server`, and `Content-Length` when computed.
+   * When the gateway adds nothing this is the application's own list: read it, never change it,
+   * and copy it if you keep it past `start()`.
+   */
   headers: HeaderList;
   framing: Framing;
 }

@@ -335,3 +335,42 @@ for (const [status, headers, expected] of bodyless) {
     t.true(sink.ended);
   });
 }
+
+test("runGateway() adds its headers to a copy: the application's list is left as it was", async (t) => {
+  const list: Array<[string, string]> = [['Content-Type', 'text/plain']];
+  const { sink } = await run((_environ, startResponse) => {
+    startResponse('200 OK', list);
+    return [bytes('hi')];
+  });
+  t.deepEqual(list, [['Content-Type', 'text/plain']]);
+  t.deepEqual(stableHeaders(sink), [
+    ['Content-Type', 'text/plain'],
+    ['Content-Length', '2'],
+    ['Date', '<date>'],
+    ['Server', 'tsgi-test/1'],
+  ]);
+});
+
+test('runGateway() hands over the headers as they are when it adds none; the recorded head does not follow later edits', async (t) => {
+  const list: Array<[string, string]> = [['Content-Type', 'text/plain'], ['Content-Length', '2']];
+  const sink = new DatingSink();
+  let sentHeaders: unknown;
+  const start = sink.start.bind(sink);
+  sink.start = (head) => {
+    sentHeaders = head.headers;
+    start(head);
+  };
+  await runGateway(
+    (_environ, startResponse) => {
+      startResponse('200 OK', list);
+      return [bytes('hi')];
+    },
+    makeRequest(),
+    sink,
+    makeOptions({ serverSoftware: '' }),
+  );
+  t.is(sentHeaders, list);
+  list.push(['X-Late', 'edit']);
+  t.deepEqual(sink.head?.headers, [['Content-Type', 'text/plain'], ['Content-Length', '2']]);
+  t.is(sink.text(), 'hi');
+});
