@@ -16,7 +16,7 @@
  * - Header names containing `_` are dropped: `X_Foo` and `X-Foo` would both
  *   become `HTTP_X_FOO`, letting a client forge a header a proxy vetted
  *   (nginx and gunicorn drop them too). Repeated headers are joined with `,`
- *   (RFC 9110 §5.3), `Cookie` with `; ` (RFC 6265 §5.4).
+ *   (RFC 9110 §5.3), `Cookie` with `; ` (RFC 6265 §5.4); see environ-headers.ts.
  * - `SERVER_NAME` is a host as it appears in a URL: an IPv6 literal keeps
  *   its brackets (`[::1]`), so `SERVER_NAME:SERVER_PORT` always parses.
  */
@@ -24,7 +24,7 @@ import { parseDecimal } from '../protocol/decimal.js';
 import { createInputStream } from '../protocol/input-stream.js';
 import { TSGI_VERSION } from '../protocol/keys.js';
 import type { Environ } from '../protocol/types.js';
-import { environKey } from './environ-keys.js';
+import { addHeaders } from './environ-headers.js';
 import type { GatewayOptions, GatewayRequest } from './types.js';
 
 /** What the environ needs from the response side. */
@@ -111,18 +111,6 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
 
   // The deployer's keys come first; the request's own keys win over them.
   return options.baseEnviron === undefined ? environ : (Object.assign({}, options.baseEnviron, environ) as Environ);
-}
-
-/** Maps request headers to `HTTP_*` (and the two CGI exceptions) in place. */
-function addHeaders(environ: Environ, rawHeaders: readonly string[]): void {
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const key = environKey(rawHeaders[i]!);
-    if (key === null) continue;
-    const value = rawHeaders[i + 1]!;
-    const previous = environ[key];
-    if (previous === undefined) environ[key] = value;
-    else environ[key] = `${previous as string}${key === 'HTTP_COOKIE' ? '; ' : ','}${value}`;
-  }
 }
 
 /** How the `tsgi.input` of a request with a body or a CONTENT_LENGTH ends: at CONTENT_LENGTH, or with the (de-chunked) body. */

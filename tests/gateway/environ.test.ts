@@ -70,6 +70,41 @@ test('buildEnviron(request, options) maps header names in any spelling to the sa
   t.false('HTTP_CONTENT_LENGTH' in env);
 });
 
+// The headers environ-headers.ts stores through a function of their own, and the key each must reach.
+const commonHeaders: Array<[name: string, key: string]> = [
+  ['Host', 'HTTP_HOST'],
+  ['Connection', 'HTTP_CONNECTION'],
+  ['User-Agent', 'HTTP_USER_AGENT'],
+  ['Accept', 'HTTP_ACCEPT'],
+  ['Accept-Encoding', 'HTTP_ACCEPT_ENCODING'],
+  ['Accept-Language', 'HTTP_ACCEPT_LANGUAGE'],
+  ['Referer', 'HTTP_REFERER'],
+  ['Origin', 'HTTP_ORIGIN'],
+  ['Authorization', 'HTTP_AUTHORIZATION'],
+  ['Cache-Control', 'HTTP_CACHE_CONTROL'],
+  ['If-None-Match', 'HTTP_IF_NONE_MATCH'],
+  ['If-Modified-Since', 'HTTP_IF_MODIFIED_SINCE'],
+  ['Content-Type', 'CONTENT_TYPE'],
+  ['Content-Length', 'CONTENT_LENGTH'],
+  ['X-Forwarded-For', 'HTTP_X_FORWARDED_FOR'],
+  ['X-Forwarded-Proto', 'HTTP_X_FORWARDED_PROTO'],
+];
+
+for (const [name, key] of commonHeaders) {
+  test(`buildEnviron(request, options) stores ${name} as ${key}, joining a repeat with a comma`, (t) => {
+    const env = environ({ rawHeaders: ['X-Before', 'b', name, '1', name.toLowerCase(), '2', name.toUpperCase(), '3'] });
+    // Three Content-Lengths joined are no length: that one is dropped, as a bad CONTENT_LENGTH is.
+    t.is(env[key], key === 'CONTENT_LENGTH' ? undefined : '1,2,3');
+    t.is(env['HTTP_X_BEFORE'], 'b');
+    t.is(environ({ rawHeaders: [name.toLowerCase(), '7'] })[key], '7');
+  });
+}
+
+test('buildEnviron(request, options) joins repeated Cookie headers with "; " in any spelling', (t) => {
+  const env = environ({ rawHeaders: ['Cookie', 'a=1', 'cookie', 'b=2', 'COOKIE', 'c=3'] });
+  t.is(env['HTTP_COOKIE'], 'a=1; b=2; c=3');
+});
+
 test('buildEnviron(request, options) gives the tsgi.* keys from the options', (t) => {
   const errors = new MemoryErrorStream();
   const fileWrapper = () => [];
