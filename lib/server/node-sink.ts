@@ -94,12 +94,10 @@ export class NodeSink implements ResponseSink {
     // more: with no Content-Length node chunks an HTTP/1.1 response itself;
     // 'none' (HEAD, 1xx, 204, 304) node recognises from the method and status.
     // node's own reason phrase goes out when the application used it (no string cut per response).
-    const standard = STATUS_CODES[head.status];
-    const line = head.statusLine;
-    if (standard !== undefined && line.length === standard.length + 4 && line.endsWith(standard)) {
+    if (head.statusLine === nodeStatusLine(head.status)) {
       res.writeHead(head.status, head.headers);
     } else {
-      res.writeHead(head.status, line.slice(4), head.headers);
+      res.writeHead(head.status, head.statusLine.slice(4), head.headers);
     }
     if (head.framing.kind === 'length') this.#length = head.framing.length;
   }
@@ -158,6 +156,18 @@ export class NodeSink implements ResponseSink {
       res.on('close', done);
     });
   }
+}
+
+/** `200 OK`, `404 Not Found`, …: the status lines node writes by itself, by code, made on first use. */
+const NODE_STATUS_LINES: Array<string | null | undefined> = [];
+
+function nodeStatusLine(code: number): string | null {
+  let line = NODE_STATUS_LINES[code];
+  if (line === undefined) {
+    const reason = STATUS_CODES[code];
+    line = NODE_STATUS_LINES[code] = reason === undefined ? null : `${code} ${reason}`;
+  }
+  return line;
 }
 
 function disconnected(): ClientDisconnected {

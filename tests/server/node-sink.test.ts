@@ -79,6 +79,17 @@ test('the reason phrase of the application reaches the status line', async (t) =
   });
 });
 
+test("the application's own reason phrase for a code node knows reaches the status line", async (t) => {
+  const app: Application = (environ, startResponse) => {
+    startResponse(environ.PATH_INFO === '/own' ? '404 Gone Missing' : '404 Not Found', [['Content-Type', 'text/plain']]);
+    return [];
+  };
+  await withServer(app, async (server) => {
+    t.is((await fetchResult(server.port, { path: '/own' })).statusMessage, 'Gone Missing');
+    t.is((await fetchResult(server.port, { path: '/' })).statusMessage, 'Not Found');
+  });
+});
+
 test('an error after the head was sent leaves a chunked response without its last chunk', async (t) => {
   const app: Application = (_environ, startResponse) => {
     startResponse('200 OK', [['Content-Type', 'text/plain']]);
