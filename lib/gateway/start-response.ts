@@ -93,12 +93,17 @@ export class ResponseState {
       }
       const name: string = pair[0];
       const value: string = pair[1];
-      const kind = KNOWN_NAMES.get(name) ?? classifyName(name, value, i);
+      const known = KNOWN_NAMES.get(name) ?? classifyName(name, value, i);
+      const kind = known.kind;
       if (kind === 'content-length') {
         this.#noteContentLength(name, value, i);
         continue;
       }
-      if (!KNOWN_VALUES.has(value)) checkValue(name, value, i);
+      // The value this name had last time is known to be valid: one comparison instead of a lookup.
+      if (value !== known.lastValue) {
+        if (!KNOWN_VALUES.has(value)) checkValue(name, value, i);
+        known.lastValue = value;
+      }
       if (kind === 'date') this.hasDate = true;
       else if (kind === 'server') this.hasServer = true;
     }
@@ -127,10 +132,16 @@ export class ResponseState {
 /** What the gateway needs to know about a header name it accepted. */
 type NameKind = 'content-length' | 'date' | 'server' | 'other';
 
+/** A header name that passed, with the last valid value it was sent with. */
+interface KnownName {
+  readonly kind: NameKind;
+  lastValue: string;
+}
+
 // Applications send the same header names on every response; a name checked once
 // need not be checked again. Only names that passed are kept, and only so many.
 const NAME_CACHE_LIMIT = 512;
-const KNOWN_NAMES = new Map<string, NameKind>();
+const KNOWN_NAMES = new Map<string, KnownName>();
 
 // Most values repeat as well (`text/plain`, `nosniff`, `DENY`): short ones that
 // passed are remembered. (Content-Length values change per response and are parsed instead.)
@@ -151,7 +162,7 @@ function checkValue(name: string, value: string, index: number): void {
 }
 
 /** Checks a header name not seen before (the value is for messages), and remembers it. */
-function classifyName(name: string, value: string, index: number): NameKind {
+function classifyName(name: string, value: string, index: number): KnownName {
   try {
     checkHeaderName(name);
   } catch (error) {
@@ -172,8 +183,10 @@ function classifyName(name: string, value: string, index: number): NameKind {
     );
   }
   const kind: NameKind = lower === 'content-length' || lower === 'date' || lower === 'server' ? lower : 'other';
-  if (KNOWN_NAMES.size < NAME_CACHE_LIMIT) KNOWN_NAMES.set(name, kind);
-  return kind;
+  // `''` is always a valid value: a fine start.
+  const known: KnownName = { kind, lastValue: '' };
+  if (KNOWN_NAMES.size < NAME_CACHE_LIMIT) KNOWN_NAMES.set(name, known);
+  return known;
 }
 
 /** The numeric code of a valid status, or a ProtocolError saying what is wrong with it. */
