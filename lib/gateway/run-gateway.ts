@@ -39,6 +39,7 @@ export function runGateway(
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const NO_MORE_CHUNKS: readonly unknown[] = Object.freeze([]);
 const ignore = (): void => {};
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
@@ -191,6 +192,7 @@ class Exchange {
   #send(body: unknown, settledLate: boolean): void | Promise<void> {
     if (Array.isArray(body)) {
       if (!this.#usedWrite) this.#knownLength = arrayLength(body);
+      if (body.length === 1) return this.#sendOne(body[0] as unknown, settledLate);
       return this.#sendSync(body[Symbol.iterator](), settledLate);
     }
     checkBody(body);
@@ -227,6 +229,17 @@ class Exchange {
       const pending = this.#deliver(checkChunk(step.value), 'body');
       if (pending !== undefined) return this.#resumeSync(iterator, pending);
     }
+  }
+
+  /**
+   * A body of one chunk, the commonest one: `#sendSync` without an iterator.
+   * An array's iterator has nothing to close, so there is none to remember.
+   */
+  #sendOne(chunk: unknown, askClient: boolean): void | Promise<void> {
+    if (askClient && this.#clientGone()) return;
+    const pending = this.#deliver(checkChunk(chunk), 'body');
+    if (pending !== undefined) return this.#resumeSync(NO_MORE_CHUNKS[Symbol.iterator](), pending);
+    return this.#finish();
   }
 
   /** The slow half of `#sendSync`: wait for the sink, then carry on synchronously. */

@@ -187,3 +187,20 @@ test('runGateway() does not read sink.signal for a response sent in one go', asy
   t.deepEqual(written, ['hello world', '<end>']);
   t.is(reads, 0, 'a front-end may create its AbortSignal lazily, and this path never needs one');
 });
+
+test('runGateway() waits for a slow sink on a one-chunk body before ending the response and closing the body', async (t) => {
+  const sink = new MemorySink({ highWaterMark: 2 });
+  const events: string[] = [];
+  const end = sink.end.bind(sink);
+  sink.end = () => {
+    events.push(`end after ${sink.bytesWritten} bytes`);
+    return end();
+  };
+  await runWith((_environ, startResponse) => {
+    start200(startResponse);
+    return Object.assign([bytes('hello')], { close: () => void events.push('close') });
+  }, sink);
+  t.deepEqual(events, ['end after 5 bytes', 'close']);
+  t.is(sink.text(), 'hello');
+  t.deepEqual(sink.head?.framing, { kind: 'length', length: 5 });
+});
