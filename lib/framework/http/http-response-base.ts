@@ -217,7 +217,9 @@ export abstract class HttpResponseBase {
     if (typeof closer !== 'function') {
       throw new TypeError(`addCloser() expects a function; got ${describeValue(closer)}.`);
     }
-    (this.#closers ??= []).push(closer);
+    // The first closer (often the only one: the application's) gets a list of its size, not one grown by a push.
+    if (this.#closers === undefined) this.#closers = [closer];
+    else this.#closers.push(closer);
   }
 
   /** True once `close()` was called. */
