@@ -8,8 +8,10 @@
  */
 import { describeValue } from '../../protocol/describe-value.js';
 import { reasonPhrase } from '../../protocol/status-line.js';
+import { checkHeaderValue } from '../../protocol/header-syntax.js';
 import { Headers } from '../../protocol/headers.js';
 import type { ErrorStream, HeaderList } from '../../protocol/types.js';
+import { headerValue } from './header-value.js';
 import { ResponseCookie, type SameSite, type SetCookieOptions } from './set-cookie.js';
 
 /** Headers to start with: an object, or `[name, value]` pairs. */
@@ -40,15 +42,34 @@ const STATUS_LINES: Array<string | undefined> = [];
 const CHARSET_CACHE_LIMIT = 64;
 const charsets = new Map<string, string>();
 
+/** The Content-Type asked about last, and its charset: most responses in a row are of one kind. */
+let lastContentType = '';
+let lastCharset = 'utf-8';
+
 /** The charset a Content-Type value declares, else 'utf-8'. */
 function charsetOf(contentType: string): string {
+  if (contentType === lastContentType) return lastCharset;
   let charset = charsets.get(contentType);
   if (charset === undefined) {
     const match = CHARSET.exec(contentType);
     charset = match === null ? 'utf-8' : match.groups!['charset']!.replaceAll('"', '');
     if (charsets.size < CHARSET_CACHE_LIMIT) charsets.set(contentType, charset);
   }
+  lastContentType = contentType;
+  lastCharset = charset;
   return charset;
+}
+
+/** The Content-Type value checked last: responses of one kind carry the same one, checked once. */
+let checkedContentType: string | undefined;
+
+/** A response's first header, `Content-Type: value`, with `value` checked as `Headers.add()` checks it. */
+function contentTypeEntry(value: string): [string, string] {
+  if (value !== checkedContentType) {
+    checkHeaderValue('Content-Type', value);
+    checkedContentType = value;
+  }
+  return ['Content-Type', value];
 }
 
 /**
@@ -84,23 +105,31 @@ export abstract class HttpResponseBase {
 
   constructor(options: HttpResponseBaseOptions = {}, defaultStatus = 200) {
     const { status, reason, contentType, charset, headers } = options;
-    const list: HeaderList = [];
-    this.headers = new Headers(list);
-    if (headers !== undefined) {
-      const entries = typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function'
-        ? (headers as Iterable<readonly [string, string]>)
-        : Object.entries(headers);
-      for (const [name, value] of entries) this.headers.add(name, value);
-    }
     this.#charset = charset;
-    // Without `headers` there is nothing to search.
-    if (headers === undefined || !this.headers.has('Content-Type')) {
+    if (headers === undefined) {
+      // The common case: nothing to search, and the one header goes straight into the list.
+      const list: HeaderList = [];
+      this.headers = new Headers(list);
+      list.push(contentTypeEntry(contentType ?? `text/html; charset=${this.charset}`));
+    } else {
+      this.headers = new Headers();
+      this.#addHeaders(headers, contentType);
+    }
+    this.#status = status === undefined ? defaultStatus : checkStatus(status);
+    if (reason !== undefined) this.reasonPhrase = reason;
+  }
+
+  /** The `headers` option, then Content-Type unless it is among them. */
+  #addHeaders(headers: ResponseHeadersInit, contentType: string | undefined): void {
+    const entries = typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function'
+      ? (headers as Iterable<readonly [string, string]>)
+      : Object.entries(headers);
+    for (const [name, value] of entries) this.headers.add(name, value);
+    if (!this.headers.has('Content-Type')) {
       this.headers.add('Content-Type', contentType ?? `text/html; charset=${this.charset}`);
     } else if (contentType !== undefined) {
       throw new TypeError("HttpResponse 'headers' must not contain 'Content-Type' when the 'contentType' option is given. Give one of them.");
     }
-    this.#status = status === undefined ? defaultStatus : checkStatus(status);
-    if (reason !== undefined) this.reasonPhrase = reason;
   }
 
   /**
@@ -149,7 +178,7 @@ export abstract class HttpResponseBase {
   /** The charset text is encoded with: the one given, else the Content-Type's, else 'utf-8'. */
   get charset(): string {
     if (this.#charset !== undefined) return this.#charset;
-    return charsetOf(this.headers.get('Content-Type') ?? '');
+    return charsetOf(headerValue(this.headers.toList(), 'Content-Type', 'content-type') ?? '');
   }
 
   set charset(value: string) {
@@ -188,7 +217,9 @@ export abstract class HttpResponseBase {
     if (typeof closer !== 'function') {
       throw new TypeError(`addCloser() expects a function; got ${describeValue(closer)}.`);
     }
-    (this.#closers ??= []).push(closer);
+    // The first closer (often the only one: the application's) gets a list of its size, not one grown by a push.
+    if (this.#closers === undefined) this.#closers = [closer];
+    else this.#closers.push(closer);
   }
 
   /** True once `close()` was called. */

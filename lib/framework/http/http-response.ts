@@ -40,8 +40,13 @@ export class HttpResponse extends HttpResponseBase {
 
   override set content(value: ResponseContent) {
     this.#chunks = [];
-    if (typeof value === 'string' || value instanceof Uint8Array) {
-      this.#append(value, 'content');
+    // One chunk goes into a list made to its size (a push would grow the empty one to 17 slots).
+    if (typeof value === 'string') {
+      if (value.length > 0) this.#chunks = [encodeText(value, this.charset)];
+      return;
+    }
+    if (value instanceof Uint8Array) {
+      if (value.length > 0) this.#chunks = [value];
       return;
     }
     if (value === null || typeof value !== 'object' || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {

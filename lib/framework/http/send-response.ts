@@ -19,6 +19,7 @@ import { describeValue } from '../../protocol/describe-value.js';
 import { FileWrapper } from '../../protocol/file-wrapper.js';
 import type { Body, Environ, ErrorStream, FileLike, HeaderList, StartResponse } from '../../protocol/types.js';
 import { FileResponse } from './file-response.js';
+import { headerValue } from './header-value.js';
 import { closeResponse, HttpResponseBase } from './http-response-base.js';
 import { HttpResponse } from './http-response.js';
 import { StreamingHttpResponse, type StreamingContent } from './streaming-response.js';
@@ -89,7 +90,7 @@ export function sendResponse(response: HttpResponseBase, environ: Environ, start
 
   if (response instanceof HttpResponse) {
     const content = response.content;
-    if (!hasNoBody(response.status) && !response.headers.has('Content-Length')) {
+    if (!hasNoBody(response.status) && headerValue(response.headers.toList(), 'Content-Length', 'content-length') === undefined) {
       headers.push(['Content-Length', String(content.length)]);
     }
     startResponse(response.statusLine, headers);

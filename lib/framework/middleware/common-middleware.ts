@@ -24,6 +24,7 @@
  */
 import { PermissionDenied, TsgiError } from '../errors.js';
 import { HttpResponsePermanentRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.js';
+import { headerValue } from '../http/header-value.js';
 import type { UrlConf } from '../urls/index.js';
 import { activeResolver } from '../pipeline/get-response.js';
 import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
@@ -74,8 +75,9 @@ export function commonMiddleware(options: CommonMiddlewareOptions = {}): Pipelin
         return new HttpResponsePermanentRedirect(fullPathWithSlash(request));
       }
       // Not there yet, so appending is set() without the search for an old value; digits need no checking.
-      if (!response.streaming && !response.headers.has('Content-Length')) {
-        response.headers.toList().push(['Content-Length', String(response.content.byteLength)]);
+      if (!response.streaming) {
+        const list = response.headers.toList();
+        if (headerValue(list, 'Content-Length', 'content-length') === undefined) list.push(['Content-Length', String(response.content.byteLength)]);
       }
       return response;
     };

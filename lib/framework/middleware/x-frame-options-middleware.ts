@@ -13,6 +13,7 @@
  * xFrameOptionsMiddleware({ value: 'SAMEORIGIN' })
  */
 import type { HttpRequest, HttpResponseBase } from '../http/index.js';
+import { headerValue } from '../http/header-value.js';
 import { afterNext, convertsOwnErrors, nextLayer, type LayerAnswer } from '../pipeline/next-layer.js';
 import type { PipelineMiddleware } from '../pipeline/types.js';
 import { checkChoice, checkOptionNames } from './check-options.js';
@@ -31,9 +32,10 @@ export function xFrameOptionsMiddleware(options: XFrameOptionsMiddlewareOptions 
   checkChoice(SUBJECT, 'value', value, ['DENY', 'SAMEORIGIN']);
 
   const addHeader = (_request: HttpRequest, response: HttpResponseBase): HttpResponseBase => {
-    if (!response.headers.has('X-Frame-Options') && !isXFrameOptionsExempt(response)) {
+    const list = response.headers.toList();
+    if (headerValue(list, 'X-Frame-Options', 'x-frame-options') === undefined && !isXFrameOptionsExempt(response)) {
       // The value was checked above, once: straight into the list.
-      response.headers.toList().push(['X-Frame-Options', value]);
+      list.push(['X-Frame-Options', value]);
     }
     return response;
   };

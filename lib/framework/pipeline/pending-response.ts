@@ -88,18 +88,9 @@ export class PendingResponse implements PromiseLike<HttpResponseBase> {
     if (!this.open) throw new Error('PendingResponse.finish() after its outcome was read: use promise().then().');
     this.#finished = true;
     const first = this.#first;
-    const settle = (value: unknown, failed: boolean): T | Promise<T> => {
-      let response: MaybePromise<HttpResponseBase>;
-      try {
-        response = runSteps(first, value, failed);
-      } catch (error) {
-        return onFailure(error);
-      }
-      return response instanceof Promise ? response.then(onResponse, onFailure) : onResponse(response);
-    };
     return this.#source.then(
-      (value) => settle(value, false),
-      (error: unknown) => settle(error, true),
+      (value) => settle(first, value, false, onResponse, onFailure),
+      (error: unknown) => settle(first, error, true, onResponse, onFailure),
     ) as Promise<Awaited<T>>;
   }
 
@@ -109,6 +100,23 @@ export class PendingResponse implements PromiseLike<HttpResponseBase> {
   ): Promise<A | B> {
     return this.promise().then(onFulfilled, onRejected);
   }
+}
+
+/** `finish()`'s reaction: the steps from `first` on the outcome below, then the reader's callback. */
+function settle<T>(
+  first: ResponseStep,
+  value: unknown,
+  failed: boolean,
+  onResponse: (response: HttpResponseBase) => T,
+  onFailure: (error: unknown) => T,
+): T | Promise<T> {
+  let response: MaybePromise<HttpResponseBase>;
+  try {
+    response = runSteps(first, value, failed);
+  } catch (error) {
+    return onFailure(error);
+  }
+  return response instanceof Promise ? response.then(onResponse, onFailure) : onResponse(response);
 }
 
 /**

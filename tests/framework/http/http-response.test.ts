@@ -101,6 +101,50 @@ test('HttpResponse headers: initial headers, Content-Type conflict, CR/LF refuse
   t.throws(() => response.headers.set('X-Evil', 'a\r\nSet-Cookie: x=1'), { instanceOf: ProtocolError });
 });
 
+test('HttpResponse refuses a Content-Type with CR/LF every time, with or without other headers', (t) => {
+  const message = "Header 'Content-Type' value 'text/plain\\r\\nX-Evil: 1' contains the control character U+000D at index 10. Remove CR, LF and other control characters (HTAB is allowed).";
+  for (const label of ['first', 'second']) {
+    t.notThrows(() => new HttpResponse('', { contentType: 'text/plain' }), label);
+    t.throws(() => new HttpResponse('', { contentType: 'text/plain\r\nX-Evil: 1' }), { instanceOf: ProtocolError, message }, label);
+    t.throws(() => new HttpResponse('', { contentType: 'text/plain\r\nX-Evil: 1', headers: { 'X-A': '1' } }), { instanceOf: ProtocolError, message }, label);
+  }
+  t.throws(() => new HttpResponse('', { contentType: 7 as never }), {
+    instanceOf: TypeError,
+    message: "Header 'Content-Type' value must be a string; got 7. Convert it with String().",
+  });
+  t.throws(() => new HttpResponse('', { charset: 'utf-8\n' }), { instanceOf: ProtocolError });
+});
+
+test('HttpResponse charset follows the Content-Type as it changes', (t) => {
+  const response = new HttpResponse('', { contentType: 'text/plain; charset=latin1' });
+  t.is(response.charset, 'latin1');
+  response.headers.set('Content-Type', 'text/plain');
+  t.is(response.charset, 'utf-8');
+  response.headers.set('content-type', 'text/csv; charset=utf-16le');
+  t.is(response.charset, 'utf-16le');
+  response.content = 'é';
+  t.deepEqual([...response.content], [0xe9, 0x00]);
+  response.headers.delete('Content-Type');
+  t.is(response.charset, 'utf-8');
+});
+
+test('HttpResponse content: one string, one Uint8Array, empty ones, then write() appends', (t) => {
+  const text = new HttpResponse('ab');
+  text.write('c');
+  t.is(text.text, 'abc');
+  const bytes = new HttpResponse(new Uint8Array([1, 2]));
+  bytes.write(new Uint8Array([3]));
+  t.deepEqual([...bytes.content], [1, 2, 3]);
+  for (const empty of [new HttpResponse(''), new HttpResponse(new Uint8Array(0))]) {
+    t.is(empty.content.length, 0);
+    empty.write('x');
+    t.is(empty.text, 'x');
+  }
+  const replaced = new HttpResponse(new Uint8Array([1]), { charset: 'shift_jis' });
+  t.throws(() => (replaced.content = 'new'), { instanceOf: TypeError });
+  t.is(replaced.content.length, 0, 'a failed assignment leaves the body empty');
+});
+
 test('close() runs closers once, in order, reporting and swallowing their errors', async (t) => {
   const response = new HttpResponse('x');
   const calls: string[] = [];

@@ -16,6 +16,18 @@ test('on() listeners run in order; the returned function removes one', (t) => {
   t.is(signals.listenerCount('requestStarted'), 1);
 });
 
+test('listenerCount() counts each signal on its own', (t) => {
+  const signals = new Signals();
+  signals.on('requestStarted', () => undefined);
+  signals.on('requestFinished', () => undefined);
+  signals.on('requestFinished', () => undefined);
+  for (let n = 0; n < 3; n += 1) signals.on('gotRequestException', () => undefined);
+  t.deepEqual(
+    (['requestStarted', 'requestFinished', 'gotRequestException'] as const).map((name) => signals.listenerCount(name)),
+    [1, 2, 3],
+  );
+});
+
 test('once() listeners run a single time', (t) => {
   const signals = new Signals();
   let calls = 0;
