@@ -192,20 +192,30 @@ function classifyName(name: string, value: string, index: number): KnownName {
 /** The numeric code of a valid status, or a ProtocolError saying what is wrong with it. */
 export function checkStatus(status: unknown): number {
   if (typeof status === 'string') {
+    if (status === lastStatus) return lastCode;
     const known = KNOWN_STATUSES.get(status);
-    if (known !== undefined) return known;
+    if (known !== undefined) return rememberLast(status, known);
     const parsed = parseStatus(status);
     if (parsed) {
       if (KNOWN_STATUSES.size < STATUS_CACHE_LIMIT) KNOWN_STATUSES.set(status, parsed.code);
-      return parsed.code;
+      return rememberLast(status, parsed.code);
     }
   }
   throw new ProtocolError(statusProblem(status));
 }
 
-// Statuses are nearly always string constants: remember the valid ones.
+// Statuses are nearly always string constants: remember the valid ones,
+// and the last one apart (one comparison when a server answers 200 after 200).
 const STATUS_CACHE_LIMIT = 256;
 const KNOWN_STATUSES = new Map<string, number>();
+let lastStatus: string | undefined;
+let lastCode = 0;
+
+function rememberLast(status: string, code: number): number {
+  lastStatus = status;
+  lastCode = code;
+  return code;
+}
 
 function statusProblem(status: unknown): string {
   const got = describeValue(status);

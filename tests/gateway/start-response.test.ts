@@ -41,6 +41,11 @@ const badStatuses: Array<[label: string, status: unknown, message: string]> = [
     "startResponse() status must not contain control characters; got '200 OK\\r\\n'. Remove CR, LF and other control characters.",
   ],
   [
+    'nothing in it',
+    '',
+    "startResponse() status must start with a 3-digit code from 100 to 999; got ''. Write it like '404 Not Found'.",
+  ],
+  [
     'a character above 255',
     '200 \u2713',
     "startResponse() status must be a byte string (code units 0–255); got '200 \u2713'. Keep the reason phrase ASCII.",
@@ -53,6 +58,15 @@ for (const [label, status, message] of badStatuses) {
     t.throws(() => state.start(status, []), { instanceOf: ProtocolError, message });
   });
 }
+
+test('startResponse(status, headers) checks each status, whatever came before', (t) => {
+  for (const [status, code] of [['200 OK', 200], ['', 0], ['200 OK', 200], ['404 Not Found', 404], ['200', 0]] as const) {
+    const state = new ResponseState();
+    if (code === 0) t.throws(() => state.start(status, []), { instanceOf: ProtocolError });
+    else state.start(status, []);
+    t.is(state.code, code, status);
+  }
+});
 
 const goodStatuses: Array<[label: string, status: string, code: number]> = [
   ['a reason', '404 Not Found', 404],
