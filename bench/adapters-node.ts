@@ -19,6 +19,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { AdapterServerKind } from './adapter-server.js';
+import { inAlternatingOrder } from './alternate.js';
 
 export interface AdaptersNodeBenchOptions {
   rounds: number;
@@ -63,8 +64,11 @@ async function compare(
     const rps = { baseline: [] as number[], adapter: [] as number[] };
     const cpu = { baseline: [] as number[], adapter: [] as number[] };
     for (let round = 1; round <= options.rounds; round += 1) {
-      const base = await load(baseline, options.connections, options.duration);
-      const adapted = await load(adapter, options.connections, options.duration);
+      const [base, adapted] = await inAlternatingOrder(
+        round,
+        () => load(baseline, options.connections, options.duration),
+        () => load(adapter, options.connections, options.duration),
+      );
       rps.baseline.push(base.rps);
       rps.adapter.push(adapted.rps);
       cpu.baseline.push(base.cpuPerRequest);

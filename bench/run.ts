@@ -17,7 +17,8 @@
  *
  * Each server runs in its own child process, started once and warmed up;
  * autocannon loads them from this process in interleaved rounds (bare,
- * candidate, bare, candidate, …) so drift in the machine affects both alike.
+ * candidate; then candidate, bare; …) so drift in the machine affects both
+ * alike, and neither is always measured second.
  * The figure of merit is the median of the per-round ratios, candidate / bare.
  *
  * With two cores, autocannon and the server share the machine, and the
@@ -37,6 +38,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { inAlternatingOrder } from './alternate.js';
 import { runComposeMicro } from './compose-micro.js';
 import { FRAMEWORK_PATH } from './framework-app.js';
 import { runAdaptersNodeBench } from './adapters-node.js';
@@ -172,8 +174,11 @@ async function compareWithBare(comparison: Comparison, options: BenchOptions): P
     const rps = { bare: [] as number[], candidate: [] as number[] };
     const cpu = { bare: [] as number[], candidate: [] as number[] };
     for (let round = 1; round <= options.rounds; round += 1) {
-      const bareLoad = await load(bare, options, options.duration);
-      const candidateLoad = await load(candidate, options, options.duration);
+      const [bareLoad, candidateLoad] = await inAlternatingOrder(
+        round,
+        () => load(bare, options, options.duration),
+        () => load(candidate, options, options.duration),
+      );
       rps.bare.push(bareLoad.rps);
       rps.candidate.push(candidateLoad.rps);
       cpu.bare.push(bareLoad.cpuPerRequest);
