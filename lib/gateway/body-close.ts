@@ -28,8 +28,15 @@ export function closeBody(
   options: GatewayOptions,
 ): void | Promise<void> {
   const returning = iterator === undefined ? undefined : returnIterator(iterator, nextPending, request, options);
-  if (returning !== undefined) return returning.then(() => callClose(body, request, options));
+  if (returning !== undefined) return closeAfter(returning, body, request, options);
   return callClose(body, request, options);
+}
+
+// The closures live in functions of their own, made only when needed: a closure in a
+// function gives every call of it a context for what it captures, even when not made.
+
+function closeAfter(returning: Promise<void>, body: unknown, request: GatewayRequest, options: GatewayOptions): Promise<void> {
+  return returning.then(() => callClose(body, request, options));
 }
 
 function returnIterator(
@@ -39,26 +46,26 @@ function returnIterator(
   options: GatewayOptions,
 ): void | Promise<void> {
   if (typeof iterator.return !== 'function') return;
-  const failed = reporter('Error in the body iterator return()', request, options);
+  const what = 'Error in the body iterator return()';
   try {
     const returned = iterator.return();
     if (!isThenable(returned)) return;
-    if (nextPending) Promise.resolve(returned).then(ignore, failed);
-    else return Promise.resolve(returned).then(ignore, failed);
+    const settled = Promise.resolve(returned).then(ignore, reporter(what, request, options));
+    if (!nextPending) return settled;
   } catch (error) {
-    failed(error);
+    reporter(what, request, options)(error);
   }
 }
 
 function callClose(body: unknown, request: GatewayRequest, options: GatewayOptions): void | Promise<void> {
   const close = (body as { close?: unknown } | null | undefined)?.close;
   if (typeof close !== 'function') return;
-  const failed = reporter('Error in the body close()', request, options);
+  const what = 'Error in the body close()';
   try {
     const closed: unknown = close.call(body);
-    if (isThenable(closed)) return Promise.resolve(closed).then(ignore, failed);
+    if (isThenable(closed)) return Promise.resolve(closed).then(ignore, reporter(what, request, options));
   } catch (error) {
-    failed(error);
+    reporter(what, request, options)(error);
   }
 }
 

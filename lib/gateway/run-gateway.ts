@@ -18,7 +18,7 @@ import type { Application, StartResponse, Write } from '../protocol/types.js';
 import { arrayLength, checkBody, checkChunk, isThenable } from './body-checks.js';
 import { closeBody } from './body-close.js';
 import { DISCONNECTED, DisconnectWatch } from './disconnect-watch.js';
-import { buildEnviron } from './environ.js';
+import { buildEnviron, type EnvironHooks } from './environ.js';
 import { ERROR_BODY, errorHead, logError } from './error-response.js';
 import { buildHead } from './framing.js';
 import { ResponseState } from './start-response.js';
@@ -86,7 +86,7 @@ class Exchange {
   run(app: Application): Promise<void> {
     let body: unknown;
     try {
-      const hooks = this.#sink.sendContinue ? { sendContinue: () => this.#sendContinue() } : undefined;
+      const hooks = this.#sink.sendContinue ? this.#continueHooks() : undefined;
       body = app(buildEnviron(this.#request, this.#options, hooks), this.startResponse);
       if (isThenable(body)) return this.#runLate(body);
     } catch (error) {
@@ -178,6 +178,11 @@ class Exchange {
     );
     this.#log('Protocol error', error);
     return rejected(error);
+  }
+
+  /** Made apart from `run()`: a closure there would cost every request a context for `this`. */
+  #continueHooks(): EnvironHooks {
+    return { sendContinue: () => this.#sendContinue() };
   }
 
   /** `100 Continue`, only while it can still precede the response (RFC 9110 §10.1.1). */
