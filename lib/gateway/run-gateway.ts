@@ -12,7 +12,6 @@
  * The hello-world path (an array body, a sink that writes synchronously)
  * runs without awaiting anything and allocates no Promise.
  */
-import { describeValue } from '../protocol/describe-value.js';
 import { ClientDisconnected, ProtocolError } from '../protocol/errors.js';
 import type { Application, StartResponse, Write } from '../protocol/types.js';
 import { arrayLength, checkBody, checkChunk, isThenable } from './body-checks.js';
@@ -20,6 +19,16 @@ import { closeBody } from './body-close.js';
 import { DISCONNECTED, DisconnectWatch } from './disconnect-watch.js';
 import { buildEnviron, type EnvironHooks } from './environ.js';
 import { ERROR_BODY, errorHead, logError } from './error-response.js';
+import {
+  bytesBeforeStartError,
+  disconnectedError,
+  endedWithoutStartError,
+  lateWriteError,
+  overflowError,
+  rejected,
+  shortBodyError,
+  writeChunkError,
+} from './gateway-errors.js';
 import { buildHead } from './framing.js';
 import { ResponseState } from './start-response.js';
 import type { GatewayOptions, GatewayRequest, ResponseSink } from './types.js';
@@ -152,10 +161,7 @@ class Exchange {
   /** PEP 3333 `write()`: the data goes out before the body's, as if yielded. */
   readonly write: Write = (chunk) => {
     if (this.#finished || this.#clientGone()) return this.#lateWrite(chunk);
-    if (!(chunk instanceof Uint8Array)) {
-      const advice = typeof chunk === 'string' ? ' Encode text first, e.g. write(Buffer.from(text)).' : '';
-      throw new ProtocolError(`write() chunk must be a Uint8Array; got ${describeValue(chunk)}.${advice}`);
-    }
+    if (!(chunk instanceof Uint8Array)) throw writeChunkError(chunk);
     this.#usedWrite = true;
     if (this.#overflow) return rejected(this.#overflow);
     const pending = this.#deliver(chunk, 'write()');
@@ -172,10 +178,7 @@ class Exchange {
 
   #lateWrite(chunk: unknown): Promise<void> {
     if (this.#clientGone()) return rejected(disconnectedError());
-    const error = new ProtocolError(
-      `write() was called after the response finished; got ${describeValue(chunk)}. ` +
-        "The data was dropped: write only before the application's body ends.",
-    );
+    const error = lateWriteError(chunk);
     this.#log('Protocol error', error);
     return rejected(error);
   }
@@ -285,12 +288,7 @@ class Exchange {
     if (chunk.length === 0) return;
     const state = this.#state;
     if (!state.headersSent) {
-      if (state.status === undefined) {
-        throw new ProtocolError(
-          `The ${from === 'body' ? 'body yielded' : 'application wrote'} ${chunk.length} bytes before startResponse() was called. ` +
-            'Call startResponse(status, headers) before returning the body or during its first iteration.',
-        );
-      }
+      if (state.status === undefined) throw bytesBeforeStartError(from, chunk.length);
       this.#sendHead();
     }
     if (this.#discard) {
@@ -302,10 +300,7 @@ class Exchange {
     if (chunk.length > room) {
       piece = chunk.subarray(0, room);
       this.#stop = true;
-      this.#overflow = new ProtocolError(
-        `The application sent more than its Content-Length of ${this.#limit} bytes: ${from} gave ${chunk.length} bytes after ${this.#sent}. ` +
-          'The response was cut at the Content-Length; send exactly that many bytes, or leave the header out.',
-      );
+      this.#overflow = overflowError(this.#limit, from, chunk.length, this.#sent);
       this.#log('Protocol error', this.#overflow);
       if (piece.length === 0) return;
     }
@@ -333,12 +328,7 @@ class Exchange {
   #finish(): void | Promise<void> {
     const state = this.#state;
     if (!state.headersSent) {
-      if (state.status === undefined) {
-        throw new ProtocolError(
-          "The application's body ended without startResponse() having been called. " +
-            'Call startResponse(status, headers) before returning the body or during its first iteration.',
-        );
-      }
+      if (state.status === undefined) throw endedWithoutStartError();
       // Nothing was sent, so the length is known: 0 (wsgiref's finish_content).
       this.#knownLength = 0;
       this.#sendHead();
@@ -346,10 +336,7 @@ class Exchange {
     this.#finished = true;
     if (this.#limit !== Infinity && this.#sent < this.#limit) {
       // PEP 3333: fewer bytes than Content-Length: the client must be able to tell.
-      const error = new ProtocolError(
-        `The application declared Content-Length: ${this.#limit} but sent ${this.#sent} bytes. ` +
-          'The response was aborted so the client can tell it is incomplete; send exactly that many bytes, or leave the header out.',
-      );
+      const error = shortBodyError(this.#limit, this.#sent);
       this.#log('Protocol error', error);
       this.#sink.abort(error);
       return;
@@ -433,15 +420,4 @@ class Exchange {
   #log(what: string, error: unknown): void {
     logError(this.#options.errors, what, this.#request.method, this.#request.target, error);
   }
-}
-
-/** A rejected Promise that does not count as unhandled: write() callers may not await. */
-function rejected(error: unknown): Promise<never> {
-  const promise = Promise.reject(error);
-  promise.catch(ignore);
-  return promise;
-}
-
-function disconnectedError(): ClientDisconnected {
-  return new ClientDisconnected('The client disconnected; write() cannot send any more data.');
 }
