@@ -34,6 +34,7 @@ import { readListenQueue } from './stats-server.js';
 import { judgeWorker } from './watchdog.js';
 import type { WatchLimits } from './watchdog.js';
 import { APP_LOAD_ERROR } from './worker.js';
+import { watchChannelErrors } from './worker-channel-errors.js';
 import type { WorkerConfig } from './worker.js';
 import { WorkerStats } from './worker-stats.js';
 import type { CurrentRequest, StatsSnapshot, WorkerStatsSnapshot } from './worker-stats.js';
@@ -202,6 +203,7 @@ export class Master {
       if (isWorkerMessage(message)) this.#onMessage(record, message);
     });
     worker.on('exit', (code: number | null, signal: string | null) => this.#onExit(record, code, signal));
+    watchChannelErrors(worker, () => `Worker ${record.id} (pid ${record.pid})`, this.#log);
   }
 
   #onMessage(record: WorkerRecord, message: WorkerMessage): void {

@@ -149,5 +149,5 @@ test('a reload whose new code fails to load keeps the old workers serving', asyn
   await server.waitFor(/the reload is abandoned and the old workers keep serving:\nError: v2 is broken/);
   t.is((await get(port, '/')).body, before.body, 'the same worker still answers');
   server.signal('SIGTERM');
-  t.is(await server.exited, 0);
+  t.is(await server.exited, 0, server.stderr());
 });
