@@ -38,7 +38,7 @@ export interface HeadContext {
 export function buildHead(state: ResponseState, context: HeadContext): ResponseHead {
   const code = state.code;
   let headers: HeaderList = state.headers;
-  let addedLength: string | undefined;
+  let addedLength: [string, string] | undefined;
   let framing: Framing;
   if (code < 200 || code === 204) {
     if (state.declaredLength !== undefined) headers = withoutContentLength(headers);
@@ -46,10 +46,10 @@ export function buildHead(state: ResponseState, context: HeadContext): ResponseH
   } else if (code === 304) {
     framing = NONE;
   } else if (state.declaredLength !== undefined) {
-    framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: state.declaredLength };
+    framing = context.method === 'HEAD' ? NONE : lengthFraming(state.declaredLength);
   } else if (context.knownLength !== undefined && !(context.knownLength === 0 && context.method === 'HEAD')) {
-    addedLength = String(context.knownLength);
-    framing = context.method === 'HEAD' ? NONE : { kind: 'length', length: context.knownLength };
+    addedLength = contentLength(context.knownLength);
+    framing = context.method === 'HEAD' ? NONE : lengthFraming(context.knownLength);
   } else if (context.method === 'HEAD') {
     framing = NONE;
   } else {
@@ -57,13 +57,34 @@ export function buildHead(state: ResponseState, context: HeadContext): ResponseH
   }
   const addDate = !state.hasDate && context.addDate;
   const addServer = !state.hasServer && context.serverSoftware !== '';
-  if (addedLength !== undefined || addDate || addServer) {
-    if (headers === state.headers) headers = headers.slice();
-    if (addedLength !== undefined) headers.push(['Content-Length', addedLength]);
-    if (addDate) headers.push(['Date', httpDate()]);
-    if (addServer) headers.push(['Server', context.serverSoftware]);
+  const added = (addedLength === undefined ? 0 : 1) + (addDate ? 1 : 0) + (addServer ? 1 : 0);
+  if (added > 0) {
+    // A copy made at its final size: a pushed-onto slice would grow to 17 slots.
+    const copy: HeaderList = new Array<[string, string]>(headers.length + added);
+    let at = 0;
+    for (; at < headers.length; at++) copy[at] = headers[at]!;
+    if (addedLength !== undefined) copy[at++] = addedLength;
+    if (addDate) copy[at++] = ['Date', httpDate()];
+    if (addServer) copy[at] = ['Server', context.serverSoftware];
+    headers = copy;
   }
   return { status: code, statusLine: state.status!, headers, framing };
+}
+
+// Responses of one kind have the same few lengths: the Content-Length header and the framing
+// of each small length are made once and shared (heads are read, never changed).
+const SHARED_LENGTHS = 4096;
+const CONTENT_LENGTHS = new Array<[string, string] | undefined>(SHARED_LENGTHS);
+const LENGTH_FRAMINGS = new Array<Framing | undefined>(SHARED_LENGTHS);
+
+function contentLength(length: number): [string, string] {
+  if (length >= SHARED_LENGTHS) return ['Content-Length', String(length)];
+  return (CONTENT_LENGTHS[length] ??= Object.freeze(['Content-Length', String(length)]) as [string, string]);
+}
+
+function lengthFraming(length: number): Framing {
+  if (length >= SHARED_LENGTHS) return { kind: 'length', length };
+  return (LENGTH_FRAMINGS[length] ??= Object.freeze({ kind: 'length', length }));
 }
 
 const NONE: Framing = Object.freeze({ kind: 'none' });

@@ -374,3 +374,20 @@ test('runGateway() hands over the headers as they are when it adds none; the rec
   t.deepEqual(sink.head?.headers, [['Content-Type', 'text/plain'], ['Content-Length', '2']]);
   t.is(sink.text(), 'hi');
 });
+
+test('runGateway() gives the computed Content-Length of small and large bodies alike', async (t) => {
+  for (const size of [0, 1, 11, 4095, 4096, 70_000]) {
+    const { sink } = await run((_environ, startResponse) => {
+      start200(startResponse);
+      return [Buffer.alloc(size, 0x61)];
+    });
+    t.deepEqual(stableHeaders(sink), [
+      ['Content-Type', 'text/plain'],
+      ['Content-Length', String(size)],
+      ['Date', '<date>'],
+      ['Server', 'tsgi-test/1'],
+    ]);
+    t.deepEqual(sink.head?.framing, { kind: 'length', length: size });
+    t.is(sink.bytesWritten, size);
+  }
+});
