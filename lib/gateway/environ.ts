@@ -65,25 +65,12 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
   const mark = pathAndQuery.indexOf('?');
   const rawPath = mark === -1 ? pathAndQuery : pathAndQuery.slice(0, mark);
 
-  const environ: Environ = {
-    REQUEST_METHOD: request.method,
-    SCRIPT_NAME: '',
-    PATH_INFO: percentDecode(rawPath),
-    QUERY_STRING: mark === -1 ? '' : pathAndQuery.slice(mark + 1),
-    REQUEST_URI: target,
-    SERVER_PROTOCOL: request.protocol,
-    SERVER_NAME: '',
-    SERVER_PORT: '',
-    GATEWAY_INTERFACE: 'CGI/1.1',
-    'tsgi.version': TSGI_VERSION,
-    'tsgi.url_scheme': urlScheme,
-    // Set below, once the headers say how the body is framed; listed here so every environ has one shape.
-    'tsgi.input': undefined as never,
-    'tsgi.errors': options.errors,
-    'tsgi.multithread': options.multithread,
-    'tsgi.multiprocess': options.multiprocess,
-    'tsgi.run_once': options.runOnce,
-  };
+  const environ = new EnvironConstructor(
+    request,
+    options,
+    percentDecode(rawPath),
+    mark === -1 ? '' : pathAndQuery.slice(mark + 1),
+  );
   addHeaders(environ, request.rawHeaders);
 
   if (authority !== undefined) environ.HTTP_HOST = authority;
@@ -112,6 +99,46 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
   // The deployer's keys come first; the request's own keys win over them.
   return options.baseEnviron === undefined ? environ : (Object.assign({}, options.baseEnviron, environ) as Environ);
 }
+
+/**
+ * Makes the environ with `new`, a constructor whose prototype is
+ * `Object.prototype`: the result is the plain object an object literal
+ * gives (SPEC §4.1), but V8 leaves room in it for the keys added after
+ * (the request's headers, REMOTE_ADDR, …), which a literal's object keeps
+ * in a separate array that grows as they come.
+ */
+function EnvironObject(
+  this: Record<string, unknown>,
+  request: GatewayRequest,
+  options: GatewayOptions,
+  pathInfo: string,
+  queryString: string,
+): void {
+  this.REQUEST_METHOD = request.method;
+  this.SCRIPT_NAME = '';
+  this.PATH_INFO = pathInfo;
+  this.QUERY_STRING = queryString;
+  this.REQUEST_URI = request.target;
+  this.SERVER_PROTOCOL = request.protocol;
+  this.SERVER_NAME = '';
+  this.SERVER_PORT = '';
+  this.GATEWAY_INTERFACE = 'CGI/1.1';
+  this['tsgi.version'] = TSGI_VERSION;
+  this['tsgi.url_scheme'] = request.urlScheme;
+  // Set once the headers say how the body is framed; listed here so every environ has one shape.
+  this['tsgi.input'] = undefined;
+  this['tsgi.errors'] = options.errors;
+  this['tsgi.multithread'] = options.multithread;
+  this['tsgi.multiprocess'] = options.multiprocess;
+  this['tsgi.run_once'] = options.runOnce;
+}
+(EnvironObject as { prototype: object }).prototype = Object.prototype;
+const EnvironConstructor = EnvironObject as unknown as new (
+  request: GatewayRequest,
+  options: GatewayOptions,
+  pathInfo: string,
+  queryString: string,
+) => Environ;
 
 /** How the `tsgi.input` of a request with a body or a CONTENT_LENGTH ends: at CONTENT_LENGTH, or with the (de-chunked) body. */
 function inputOptions(

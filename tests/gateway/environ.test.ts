@@ -326,3 +326,12 @@ test('buildEnviron(request, options, hooks) sends no 100 Continue for an empty b
   await buildEnviron(request, makeOptions(), hooks)['tsgi.input'].read();
   t.is(count(), 0);
 });
+
+test('buildEnviron(request, options) gives a plain object (SPEC §4.1), whatever V8 does to build it', (t) => {
+  const env = environ({ rawHeaders: ['Host', 'example.com', 'X-One', '1'] });
+  t.is(Object.getPrototypeOf(env), Object.prototype);
+  t.is(env.constructor, Object);
+  t.is(Object.prototype.toString.call(env), '[object Object]');
+  t.deepEqual(Object.keys(env).slice(0, 3), ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO']);
+  t.is(JSON.parse(JSON.stringify({ ...env, 'tsgi.input': null, 'tsgi.errors': null })).HTTP_X_ONE, '1');
+});
