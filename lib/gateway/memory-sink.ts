@@ -59,11 +59,13 @@ export class MemorySink implements ResponseSink {
   abortReason: unknown;
   /** How many times `100 Continue` was sent. */
   continues = 0;
-  readonly signal: AbortSignal;
+  /** Made on first use: an AbortController per request is most of an in-process request's cost. */
+  #controller: AbortController | undefined;
+  /** Set by `disconnect()`: the reason `signal` aborts with, whenever it is made. */
+  #gone: ClientDisconnected | undefined;
   /** Present only when the sink was made with `expectContinue`. */
   declare readonly sendContinue?: () => void;
 
-  readonly #controller = new AbortController();
   readonly #writeDelayMs: number | undefined;
   readonly #highWaterMark: number | undefined;
   readonly #keepChunks: boolean;
@@ -79,7 +81,6 @@ export class MemorySink implements ResponseSink {
     if (highWaterMark !== undefined && !(Number.isSafeInteger(highWaterMark) && highWaterMark > 0)) {
       throw new RangeError(`MemorySink highWaterMark must be a positive integer; got ${String(highWaterMark)}.`);
     }
-    this.signal = this.#controller.signal;
     this.#writeDelayMs = writeDelayMs;
     this.#highWaterMark = highWaterMark;
     this.#keepChunks = keepChunks;
@@ -91,15 +92,29 @@ export class MemorySink implements ResponseSink {
     }
   }
 
+  /** Aborted once `disconnect()` was called. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#gone !== undefined) this.#controller.abort(this.#gone);
+    }
+    return this.#controller.signal;
+  }
+
+  /** True once `disconnect()` was called: `signal`'s state, without making it. */
+  get disconnected(): boolean {
+    return this.#gone !== undefined;
+  }
+
   start(head: ResponseHead): void {
-    if (this.signal.aborted) return;
+    if (this.disconnected) return;
     if (this.head !== undefined) throw new Error('MemorySink: start() was called twice.');
     // The headers may be the application's own list, which it could still change.
     this.head = { ...head, headers: head.headers.map(([name, value]) => [name, value]) };
   }
 
   write(chunk: Uint8Array): void | Promise<void> {
-    if (this.signal.aborted) return;
+    if (this.disconnected) return;
     const head = this.#open('write()');
     if (head.framing.kind === 'none') throw new Error(`MemorySink: write() of ${chunk.length} bytes with framing 'none'.`);
     if (head.framing.kind === 'length' && this.bytesWritten + chunk.length > head.framing.length) {
@@ -117,7 +132,7 @@ export class MemorySink implements ResponseSink {
   }
 
   end(): void {
-    if (this.signal.aborted) return;
+    if (this.disconnected) return;
     this.#open('end()');
     this.ended = true;
   }
@@ -130,7 +145,9 @@ export class MemorySink implements ResponseSink {
 
   /** The client goes away: `signal` aborts, and later `start()`, `write()` and `end()` calls are dropped. */
   disconnect(): void {
-    this.#controller.abort(new ClientDisconnected('The client disconnected.'));
+    if (this.#gone !== undefined) return;
+    this.#gone = new ClientDisconnected('The client disconnected.');
+    this.#controller?.abort(this.#gone);
   }
 
   /** All body bytes written so far. */

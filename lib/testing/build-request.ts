@@ -235,17 +235,17 @@ function mergeHeaders(defaults: HeaderList, own: HeaderList, subject: string): H
 
 /**
  * The request as the gateway receives it. The body is offered as an async
- * iterable that stops with ClientDisconnected once `signal` aborts, as a
- * socket's would.
+ * iterable that stops with ClientDisconnected once `clientGone()` says the
+ * client left, as a socket's would.
  */
-export function toGatewayRequest(prepared: PreparedRequest, signal?: AbortSignal): GatewayRequest {
+export function toGatewayRequest(prepared: PreparedRequest, clientGone?: () => boolean): GatewayRequest {
   const url = prepared.url;
   const request: GatewayRequest = {
     method: prepared.method,
     target: prepared.target,
     protocol: prepared.protocol,
     rawHeaders: prepared.headers.flat(),
-    body: bodySource(prepared, signal),
+    body: bodySource(prepared, clientGone),
     remoteAddress: prepared.remoteAddr,
     serverName: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     serverPort: url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port),
@@ -255,12 +255,12 @@ export function toGatewayRequest(prepared: PreparedRequest, signal?: AbortSignal
   return request;
 }
 
-function bodySource(prepared: PreparedRequest, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> | null {
+function bodySource(prepared: PreparedRequest, clientGone: (() => boolean) | undefined): AsyncIterable<Uint8Array> | null {
   const chunks = prepared.bodyChunks ?? (prepared.body !== null && prepared.body.length > 0 ? [prepared.body] : null);
   if (chunks === null) return null;
   return (async function* () {
     for await (const chunk of chunks) {
-      if (signal?.aborted) throw new ClientDisconnected('The test client disconnected before sending the whole request body.');
+      if (clientGone?.() === true) throw new ClientDisconnected('The test client disconnected before sending the whole request body.');
       if (!(chunk instanceof Uint8Array)) {
         throw new TypeError(`bodyChunks must yield Uint8Array chunks; got ${describeValue(chunk)}. Encode strings with Buffer.from().`);
       }

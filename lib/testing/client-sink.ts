@@ -26,11 +26,6 @@ export class ClientSink extends MemorySink {
     this.#onBodyChunk = options.onBodyChunk;
   }
 
-  /** True once the simulated client went away. */
-  get disconnected(): boolean {
-    return this.signal.aborted;
-  }
-
   override start(head: ResponseHead): void {
     super.start(head);
     if (this.#disconnectAfter === 0) this.disconnect();

@@ -236,7 +236,7 @@ export class Client {
     const sink = new ClientSink({ expectContinue: prepared.expectContinue, disconnectAfter, onBodyChunk });
     this.#inFlight += 1;
     try {
-      await runGateway(this.#app, toGatewayRequest(prepared, sink.signal), sink, options);
+      await runGateway(this.#app, toGatewayRequest(prepared, () => sink.disconnected), sink, options);
     } finally {
       this.#inFlight -= 1;
     }

@@ -116,6 +116,25 @@ test('sink.disconnect() aborts the signal with ClientDisconnected and drops late
   t.false(sink.ended);
 });
 
+test('sink.disconnected and sink.signal agree, whether the signal was asked for before or after disconnect()', (t) => {
+  const early = new MemorySink();
+  const signal = early.signal;
+  t.false(early.disconnected);
+  t.false(signal.aborted);
+  early.disconnect();
+  t.true(early.disconnected);
+  t.true(signal.aborted);
+  t.is(early.signal, signal);
+
+  const late = new MemorySink();
+  late.disconnect();
+  late.disconnect();
+  t.true(late.disconnected);
+  t.true(late.signal.aborted);
+  t.true(late.signal.reason instanceof ClientDisconnected);
+  t.is((late.signal.reason as Error).message, 'The client disconnected.');
+});
+
 test('new MemorySink({ keepChunks: false }) counts bytes without keeping them', (t) => {
   const sink = new MemorySink({ keepChunks: false });
   sink.start(head());
