@@ -25,6 +25,7 @@
  * await runGateway(withUwsgiVars(app, parts), { ...parts.request, body }, sink, options);
  */
 import type { GatewayRequest } from '../gateway/types.js';
+import { parseDecimal } from '../protocol/decimal.js';
 import { describeValue } from '../protocol/describe-value.js';
 import type { Application, Environ } from '../protocol/types.js';
 import { UwsgiProtocolError } from './uwsgi-protocol-error.js';
@@ -58,7 +59,6 @@ const DERIVED = new Set([
 /** A CGI-style name; keys with dots are reserved for `tsgi.*` and middleware, never taken from the wire. */
 const CGI_NAME = /^[A-Z][A-Z0-9_]*$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const DIGITS = /^\d+$/;
 const TRUE_FLAG = /^(on|1|yes|true)$/i;
 /** Bytes left as they are when PATH_INFO is quoted back into a target (RFC 3986 pchar and `/`). */
 const PATH_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
@@ -93,14 +93,14 @@ export function toUwsgiGatewayRequest(vars: ReadonlyArray<readonly [string, stri
   const declared = cgi.get('CONTENT_LENGTH');
   let contentLength: number | undefined;
   if (declared !== undefined && declared !== '') {
-    if (!DIGITS.test(declared) || !Number.isSafeInteger(Number(declared))) {
+    contentLength = parseDecimal(declared);
+    if (contentLength === -1) {
       throw new UwsgiProtocolError(
         'bad-vars',
         `uwsgi request: CONTENT_LENGTH must be a number of bytes; got ${describeValue(declared)}. ` +
           'The body after the vars is exactly that long; send the length nginx computed ($content_length).',
       );
     }
-    contentLength = Number(declared);
     rawHeaders.push('Content-Length', declared);
   }
   const request: GatewayRequest = {
@@ -158,9 +158,8 @@ function schemeOf(cgi: Map<string, string>): 'http' | 'https' {
 }
 
 function portOf(value: string | undefined): number | undefined {
-  if (value === undefined || !DIGITS.test(value)) return undefined;
-  const port = Number(value);
-  return port <= 65535 ? port : undefined;
+  const port = value === undefined ? -1 : parseDecimal(value);
+  return port !== -1 && port <= 65535 ? port : undefined;
 }
 
 /** `/app/` and `/app` are the same mount point; `/` and `''` mean none (wsgiref: SCRIPT_NAME cannot be '/'). */
