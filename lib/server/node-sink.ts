@@ -109,7 +109,12 @@ export class NodeSink implements ResponseSink {
     // hand it to end(), which sends head, body and finish in one write (the
     // hello-world path of every benchmark). The gateway's end() then has nothing left to do.
     if (this.bytesSent === this.#length) {
-      this.#res.end(chunk);
+      // A small whole body goes as latin1 text (byte for byte the same): node
+      // joins text to the head string, so the socket's writev() gathers one
+      // piece fewer (~1k instructions a response), as for a handler that
+      // ends with a string.
+      if (chunk.byteLength === this.bytesSent && chunk.byteLength <= JOINED_BODY_LIMIT) this.#res.end(latin1Text(chunk), 'latin1');
+      else this.#res.end(chunk);
       return;
     }
     if (this.#res.write(chunk)) return;
@@ -157,6 +162,15 @@ export class NodeSink implements ResponseSink {
       res.on('close', done);
     });
   }
+}
+
+/** Bodies up to this size are joined to the head; a copy costs more than a second buffer beyond it. */
+const JOINED_BODY_LIMIT = 4096;
+
+/** The bytes as a latin1 string: one code unit per byte, so writing it with 'latin1' sends the same bytes. */
+function latin1Text(chunk: Uint8Array): string {
+  const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return bytes.toString('latin1');
 }
 
 function continueSender(res: ServerResponse): () => void {

@@ -344,3 +344,33 @@ test('NodeSink.disconnected stays false for a response that finished', async (t)
     await server.close();
   }
 });
+
+/** Answers with `body` as its only chunk (so the gateway sizes it). */
+function oneChunk(body: Uint8Array): Application {
+  return (_environ, startResponse) => {
+    startResponse('200 OK', [['Content-Type', 'application/octet-stream']]);
+    return [body];
+  };
+}
+
+/** Every byte value, `repeat` times over, as a Uint8Array that views the middle of a larger buffer (not a Buffer). */
+function everyByte(repeat: number): Uint8Array {
+  const backing = new Uint8Array(256 * repeat + 16);
+  for (let i = 0; i < 256 * repeat; i += 1) backing[i + 8] = i % 256;
+  return new Uint8Array(backing.buffer, 8, 256 * repeat);
+}
+
+for (const [label, body] of [
+  ['a small Buffer', Buffer.from(everyByte(1))],
+  ['a small Uint8Array view', everyByte(1)],
+  ['a 4096-byte body', everyByte(16)],
+  ['a 4097-byte body', Buffer.concat([Buffer.from(everyByte(16)), Buffer.from([0xff])])],
+] as const) {
+  test(`${label} sent whole arrives byte for byte`, async (t) => {
+    await withServer(oneChunk(body), async (server) => {
+      const result = await fetchResult(server.port);
+      t.is(result.headers['content-length'], String(body.byteLength));
+      t.deepEqual(result.body, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    });
+  });
+}
