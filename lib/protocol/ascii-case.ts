@@ -1,5 +1,5 @@
 /**
- * Case-insensitive comparison of a header name with an ASCII lower-case
+ * ASCII helpers. Case-insensitive comparison of a header name with an ASCII lower-case
  * one, without making a lower-case copy of the name (`toLowerCase()`
  * allocates a new string for every comparison that reaches it).
  */
@@ -18,5 +18,11 @@ export function equalsAsciiLowerCase(name: string, lower: string): boolean {
     else if (code > 0x7f) return name.toLowerCase() === lower;
     if (code !== lower.charCodeAt(i)) return false;
   }
+  return true;
+}
+
+/** True when every code unit of `value` is ASCII (a scan, cheaper than a regex test on short strings). */
+export function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i += 1) if (value.charCodeAt(i) > 0x7f) return false;
   return true;
 }

@@ -11,7 +11,7 @@
  * // list now ends with ['Content-Disposition', 'attachment; filename="bud.gif"']
  */
 import { inspect } from 'node:util';
-import { equalsAsciiLowerCase } from './ascii-case.js';
+import { equalsAsciiLowerCase, isAscii } from './ascii-case.js';
 import { describeValue } from './describe-value.js';
 import { checkHeaderName, checkHeaderValue } from './header-syntax.js';
 import type { HeaderList } from './types.js';
@@ -33,12 +33,6 @@ function checkName(name: string): void {
   if (VALID_NAMES.has(name)) return;
   checkHeaderName(name);
   if (VALID_NAMES.size < NAME_CACHE_LIMIT) VALID_NAMES.add(name);
-}
-
-/** True when `key` has only ASCII characters (then a lower-case match has the same length). */
-function isAscii(key: string): boolean {
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
 
 // The lower-case forms of the ASCII names looked up, so many at most.

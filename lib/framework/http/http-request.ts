@@ -17,6 +17,7 @@
  */
 import { inspect } from 'node:util';
 import { BadRequest, DisallowedHost } from '../errors.js';
+import { isAscii } from '../../protocol/ascii-case.js';
 import { TsgiError } from '../../protocol/errors.js';
 import type { Environ } from '../../protocol/types.js';
 import type { Kwargs } from '../types.js';
@@ -73,11 +74,19 @@ export interface Reverser {
 /** What `close()` answers when there are no upload files (one settled Promise, shared). */
 export const NOTHING_TO_CLOSE: Promise<void> = Promise.resolve();
 
-const NON_ASCII = /[^\x00-\x7F]/;
 const EMPTY_OPTIONS: HttpRequestOptions = Object.freeze({});
 
 function textFromByteString(value: string): string {
-  return NON_ASCII.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value;
+  return isAscii(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
+}
+
+/** `method` in upper case; one with no lower-case ASCII and no non-ASCII (nearly all) is returned as it is, no copy made. */
+function upperCase(method: string): string {
+  for (let i = 0; i < method.length; i += 1) {
+    const code = method.charCodeAt(i);
+    if ((code >= 0x61 && code <= 0x7a) || code > 0x7f) return method.toUpperCase();
+  }
+  return method;
 }
 
 export class HttpRequest {
@@ -109,7 +118,8 @@ export class HttpRequest {
   constructor(environ: Environ, options: HttpRequestOptions = EMPTY_OPTIONS) {
     this.#environ = environ;
     this.#options = options;
-    this.method = typeof environ.REQUEST_METHOD === 'string' ? environ.REQUEST_METHOD.toUpperCase() : 'GET';
+    const method = environ.REQUEST_METHOD;
+    this.method = typeof method === 'string' ? upperCase(method) : 'GET';
   }
 
   /** The environ (Django's `request.META`): CGI byte strings, `HTTP_*` headers, `tsgi.*` keys. */

@@ -16,6 +16,7 @@
  * next.set('page', '3');
  * next.urlencode();      // 'tag=a&tag=b&page=3'
  */
+import { isAscii } from '../../protocol/ascii-case.js';
 import { TooManyFieldsSent } from '../errors.js';
 import { MultiValueDict } from './multi-value-dict.js';
 
@@ -31,7 +32,6 @@ export interface QueryDictOptions {
   maxFields?: number | null;
 }
 
-const NON_ASCII = /[^\x00-\x7F]/;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 
 export class QueryDict extends MultiValueDict<string> {
@@ -54,7 +54,7 @@ export class QueryDict extends MultiValueDict<string> {
    * valid in it (Django: "some user agents are misbehaving").
    */
   static fromByteString(raw: string, options: QueryDictOptions = {}): QueryDict {
-    if (raw === '' || !NON_ASCII.test(raw)) return new QueryDict(raw, options);
+    if (isAscii(raw)) return new QueryDict(raw, options);
     return new QueryDict(decodeBytes(Buffer.from(raw, 'latin1'), options.encoding ?? 'utf-8', true) ?? raw, options);
   }
 

@@ -74,6 +74,17 @@ function hasNoBody(status: number): boolean {
   return status < 200 || status === 204 || status === 304;
 }
 
+/**
+ * What goes to `startResponse`: a copy of the response's headers (sending
+ * never changes the response), then one `Set-Cookie` per cookie, then `extra`.
+ */
+function headerCopy(list: HeaderList, response: HttpResponseBase, extra: [string, string] | undefined): HeaderList {
+  const headers = list.slice();
+  if (response.hasCookies) for (const cookie of response.cookies.values()) headers.push(['Set-Cookie', cookie.toString()]);
+  if (extra !== undefined) headers.push(extra);
+  return headers;
+}
+
 /** Sends `response` through `startResponse` and returns its body. */
 export function sendResponse(response: HttpResponseBase, environ: Environ, startResponse: StartResponse): Body {
   if (!(response instanceof HttpResponseBase)) {
@@ -82,20 +93,16 @@ export function sendResponse(response: HttpResponseBase, environ: Environ, start
   if (response instanceof TemplateResponse && !response.isRendered) {
     throw new TsgiError(`sendResponse() got ${String(response)} before it was rendered. Await response.render() first.`);
   }
-  const headers: HeaderList = response.headers.toList().slice();
-  if (response.hasCookies) {
-    for (const cookie of response.cookies.values()) headers.push(['Set-Cookie', cookie.toString()]);
-  }
+  const list = response.headers.toList();
   const errors = environ['tsgi.errors'];
 
   if (response instanceof HttpResponse) {
     const content = response.content;
-    if (!hasNoBody(response.status) && headerValue(response.headers.toList(), 'Content-Length', 'content-length') === undefined) {
-      headers.push(['Content-Length', String(content.length)]);
-    }
-    startResponse(response.statusLine, headers);
+    const addLength = !hasNoBody(response.status) && headerValue(list, 'Content-Length', 'content-length') === undefined;
+    startResponse(response.statusLine, headerCopy(list, response, addLength ? ['Content-Length', String(content.length)] : undefined));
     return new BufferedBody(content, response, errors);
   }
+  const headers = headerCopy(list, response, undefined);
   const close = (): Promise<void> => response.close(errors);
   if (response instanceof FileResponse) {
     startResponse(response.statusLine, headers);

@@ -4,6 +4,7 @@
  * absolute URIs, `escapeUriPath()` for `getFullPath()`, and
  * `repercentBrokenUnicode()` for decoding PATH_INFO.
  */
+import { isAscii } from '../../protocol/ascii-case.js';
 
 /** Python's `quote()` never escapes these. */
 const ALWAYS_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~';
@@ -59,7 +60,6 @@ export function escapeUriPath(path: string): string {
   return quote(path, PATH_TABLE, false);
 }
 
-const NON_ASCII = /[^\x00-\x7F]/;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -68,7 +68,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * `repercent_broken_unicode`), so `/caf%E9` stays distinguishable.
  */
 export function repercentBrokenUnicode(value: string): string {
-  if (!NON_ASCII.test(value)) return value;
+  if (isAscii(value)) return value;
   const bytes = Buffer.from(value, 'latin1');
   try {
     return strictUtf8.decode(bytes);

@@ -18,6 +18,12 @@ test('new HttpRequest() upper-cases the method and exposes the environ as META',
   t.is(req.urlconf, null);
 });
 
+test('the method is upper-cased whatever its mix of cases', (t) => {
+  for (const [given, expected] of [['Patch', 'PATCH'], ['PROPFIND', 'PROPFIND'], ['get', 'GET'], ['M-SEARCH', 'M-SEARCH']] as const) {
+    t.is(new HttpRequest(createEnviron('/', { method: given })).method, expected);
+  }
+});
+
 test('path and pathInfo decode UTF-8 and join the script name', (t) => {
   const req = request('/caf%C3%A9/x', { scriptName: '/app' });
   t.is(req.scriptName, '/app');
