@@ -13,9 +13,9 @@
  *
  * A status is `"NNN Reason"` with a code from 100 to 999 and one space; the
  * reason may be empty (`"204 "`), as RFC 9112 §4 allows, but the space may
- * not. Valid statuses, header names and short header values are
- * remembered, so an application sending the same ones on every request has
- * them checked once.
+ * not. Valid statuses, header names (and where in the list they came) and
+ * short header values are remembered, so an application sending the same
+ * ones on every request has them checked once.
  */
 import { describeValue } from '../protocol/describe-value.js';
 import { parseDecimal } from '../protocol/decimal.js';
@@ -93,7 +93,12 @@ export class ResponseState {
       }
       const name: string = pair[0];
       const value: string = pair[1];
-      const known = KNOWN_NAMES.get(name) ?? classifyName(name, value, i);
+      // The header at this place last time is most often the same one (a Map lookup saved).
+      let known = i < BY_PLACE ? namesByPlace[i] : undefined;
+      if (known === undefined || known.name !== name) {
+        known = KNOWN_NAMES.get(name) ?? classifyName(name, value, i);
+        if (i < BY_PLACE) namesByPlace[i] = known;
+      }
       const kind = known.kind;
       if (kind === 'content-length') {
         this.#noteContentLength(name, value, i);
@@ -134,6 +139,7 @@ type NameKind = 'content-length' | 'date' | 'server' | 'other';
 
 /** A header name that passed, with the last valid value it was sent with. */
 interface KnownName {
+  readonly name: string;
   readonly kind: NameKind;
   lastValue: string;
 }
@@ -142,6 +148,10 @@ interface KnownName {
 // need not be checked again. Only names that passed are kept, and only so many.
 const NAME_CACHE_LIMIT = 512;
 const KNOWN_NAMES = new Map<string, KnownName>();
+// And they send them in the same order: the name met at each of the first places of
+// the last header list, checked with one comparison before the Map is asked.
+const BY_PLACE = 16;
+const namesByPlace = new Array<KnownName | undefined>(BY_PLACE).fill(undefined);
 
 // Most values repeat as well (`text/plain`, `nosniff`, `DENY`): short ones that
 // passed are remembered. (Content-Length values change per response and are parsed instead.)
@@ -184,7 +194,7 @@ function classifyName(name: string, value: string, index: number): KnownName {
   }
   const kind: NameKind = lower === 'content-length' || lower === 'date' || lower === 'server' ? lower : 'other';
   // `''` is always a valid value: a fine start.
-  const known: KnownName = { kind, lastValue: '' };
+  const known: KnownName = { name, kind, lastValue: '' };
   if (KNOWN_NAMES.size < NAME_CACHE_LIMIT) KNOWN_NAMES.set(name, known);
   return known;
 }

@@ -218,6 +218,27 @@ test('startResponse(status, headers) records Content-Length, Date and Server', (
   t.true(state.hasServer);
 });
 
+test('startResponse(status, headers) checks each name whatever stood at its place in the list before', (t) => {
+  const first = new ResponseState();
+  first.start('200 OK', [['Content-Type', 'text/plain'], ['X-Mode', 'fast']]);
+  t.is(first.declaredLength, undefined);
+  // Other names at the same places: Content-Length is still recognised, a bad name still refused.
+  const second = new ResponseState();
+  second.start('200 OK', [['X-Mode', 'fast'], ['Content-Length', '5']]);
+  t.is(second.declaredLength, 5);
+  const third = new ResponseState();
+  t.throws(() => third.start('200 OK', [['Content-Type', 'text/plain'], ['Connection', 'close']]), {
+    instanceOf: ProtocolError,
+    message:
+      "startResponse() headers must not contain hop-by-hop headers; got 'Connection: close'. Remove it: the server manages the connection and the transfer coding.",
+  });
+  const fourth = new ResponseState();
+  t.throws(() => fourth.start('200 OK', [['X Mode', 'fast']]), {
+    instanceOf: ProtocolError,
+    message: `startResponse() headers[0] is invalid: Header name 'X Mode' contains ' ' (U+0020) at index 1, which an RFC 9110 token does not allow. ${TOKEN_ADVICE}`,
+  });
+});
+
 test('startResponse(status, headers) stores the response before checking it', (t) => {
   const state = new ResponseState();
   const headers: Array<[string, string]> = [['Connection', 'close']];
