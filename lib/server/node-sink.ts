@@ -111,8 +111,8 @@ export class NodeSink implements ResponseSink {
     if (this.bytesSent === this.#length) {
       // A small whole body goes as latin1 text (byte for byte the same): node
       // joins text to the head string, so the socket's writev() gathers one
-      // piece fewer (~1k instructions a response), as for a handler that
-      // ends with a string.
+      // piece fewer (~1k instructions less there, ~0.6k more to make the
+      // text: ~0.4k a response), as for a handler that ends with a string.
       if (chunk.byteLength === this.bytesSent && chunk.byteLength <= JOINED_BODY_LIMIT) this.#res.end(latin1Text(chunk), 'latin1');
       else this.#res.end(chunk);
       return;
