@@ -1,7 +1,8 @@
 /**
- * ASCII helpers. Case-insensitive comparison of a header name with an ASCII lower-case
- * one, without making a lower-case copy of the name (`toLowerCase()`
- * allocates a new string for every comparison that reaches it).
+ * ASCII helpers without regexes or copies: case-insensitive comparison of a
+ * header name with an ASCII lower-case one, without making a lower-case copy
+ * of the name (`toLowerCase()` allocates a new string for every comparison
+ * that reaches it), and a check that a string is all ASCII.
  */
 
 /**
