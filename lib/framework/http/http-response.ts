@@ -22,7 +22,10 @@ const EMPTY = new Uint8Array(0);
 
 export class HttpResponse extends HttpResponseBase {
   readonly streaming = false as const;
-  #chunks: Uint8Array[] = [];
+  /** The body so far: one chunk, no list (the common case). */
+  #body: Uint8Array = EMPTY;
+  /** Chunks written after `#body`, joined to it when the content is read. */
+  #more: Uint8Array[] | undefined;
 
   /** `content` omitted: an empty body (a subclass with a content setter gets no call). */
   constructor(content?: ResponseContent, options: HttpResponseOptions = {}, defaultStatus = 200) {
@@ -32,21 +35,23 @@ export class HttpResponse extends HttpResponseBase {
 
   /** The body's bytes. */
   override get content(): Uint8Array {
-    const chunks = this.#chunks;
-    if (chunks.length === 0) return EMPTY;
-    if (chunks.length > 1) this.#chunks = [Buffer.concat(chunks)];
-    return this.#chunks[0]!;
+    const more = this.#more;
+    if (more !== undefined) {
+      this.#body = Buffer.concat([this.#body, ...more]);
+      this.#more = undefined;
+    }
+    return this.#body;
   }
 
   override set content(value: ResponseContent) {
-    this.#chunks = [];
-    // One chunk goes into a list made to its size (a push would grow the empty one to 17 slots).
+    this.#body = EMPTY;
+    this.#more = undefined;
     if (typeof value === 'string') {
-      if (value.length > 0) this.#chunks = [encodeText(value, this.charset)];
+      if (value.length > 0) this.#body = encodeText(value, this.charset);
       return;
     }
     if (value instanceof Uint8Array) {
-      if (value.length > 0) this.#chunks = [value];
+      if (value.length > 0) this.#body = value;
       return;
     }
     if (value === null || typeof value !== 'object' || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
@@ -76,13 +81,18 @@ export class HttpResponse extends HttpResponseBase {
   }
 
   #append(chunk: unknown, what: string): void {
+    let bytes: Uint8Array;
     if (typeof chunk === 'string') {
-      if (chunk.length > 0) this.#chunks.push(encodeText(chunk, this.charset));
+      if (chunk.length === 0) return;
+      bytes = encodeText(chunk, this.charset);
     } else if (chunk instanceof Uint8Array) {
-      if (chunk.length > 0) this.#chunks.push(chunk);
+      if (chunk.length === 0) return;
+      bytes = chunk;
     } else {
       throw new TypeError(`${this.constructor.name} ${what} takes strings and Uint8Arrays; got ${describeValue(chunk)}. Convert it with String().`);
     }
+    if (this.#body.length === 0 && this.#more === undefined) this.#body = bytes;
+    else (this.#more ??= []).push(bytes);
   }
 
   [inspect.custom](): string {

@@ -128,6 +128,20 @@ test('HttpResponse charset follows the Content-Type as it changes', (t) => {
   t.is(response.charset, 'utf-8');
 });
 
+test('HttpResponse content read between writes holds everything written so far', (t) => {
+  const response = new HttpResponse();
+  response.write('a');
+  t.is(response.text, 'a');
+  response.write('');
+  response.write(Buffer.from('b'));
+  response.write('c');
+  t.is(response.text, 'abc');
+  t.is(response.content.length, 3);
+  response.content = 'z';
+  response.write('y');
+  t.is(response.text, 'zy');
+});
+
 test('HttpResponse content: one string, one Uint8Array, empty ones, then write() appends', (t) => {
   const text = new HttpResponse('ab');
   text.write('c');
