@@ -25,7 +25,7 @@ import { HttpRequest, HttpResponseBase, sendResponse } from '../http/index.js';
 import { NOTHING_TO_CLOSE } from '../http/http-request.js';
 import { createResolver, type UrlConf } from '../urls/index.js';
 import { loadMiddleware } from './load-middleware.js';
-import { PendingResponse } from './pending-response.js';
+import { PendingResponse, type ResponseReader } from './pending-response.js';
 import { logResponse, writeError } from './log-response.js';
 import { PropagatingException } from './response-for-exception.js';
 import { resolveSettings, type ApplicationOptions, type Settings } from './settings.js';
@@ -70,14 +70,10 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
   };
 
   const respondLater = (request: HttpRequest, pending: Promise<HttpResponseBase> | PendingResponse, environ: Environ, startResponse: StartResponse): Promise<Body> => {
-    const sent = (response: HttpResponseBase): Body => respond(request, response, environ, startResponse);
-    const failed = (error: unknown): never => {
-      // Only `propagateExceptions` gets here; requestFinished is not sent (as Django).
-      closeRequest(request);
-      throw error instanceof PropagatingException ? error.error : error;
-    };
+    const reader = new LateResponse(request, environ, startResponse, respond);
     // The application is the last to read a PendingResponse: it responds in the reaction that runs the steps.
-    return pending instanceof PendingResponse ? pending.finish(sent, failed) : pending.then(sent, failed);
+    if (pending instanceof PendingResponse) return pending.finish(reader);
+    return pending.then((response) => reader.respond(response), (error: unknown) => reader.fail(error));
   };
 
   // A chain that answered at once is sent at once: no Promise for the gateway to wait on.
@@ -96,6 +92,33 @@ export function createApplication(options: ApplicationOptions): FrameworkApplica
     settings: { value: settings, enumerable: true },
     toString: { value: () => described },
   }) as FrameworkApplication;
+}
+
+type Respond = (request: HttpRequest, response: HttpResponseBase, environ: Environ, startResponse: StartResponse) => Body;
+
+/** Steps 3 and 4 for a chain that answered later: what the application does with its outcome. */
+class LateResponse implements ResponseReader<Body> {
+  readonly #request: HttpRequest;
+  readonly #environ: Environ;
+  readonly #startResponse: StartResponse;
+  readonly #respond: Respond;
+
+  constructor(request: HttpRequest, environ: Environ, startResponse: StartResponse, respond: Respond) {
+    this.#request = request;
+    this.#environ = environ;
+    this.#startResponse = startResponse;
+    this.#respond = respond;
+  }
+
+  respond(response: HttpResponseBase): Body {
+    return this.#respond(this.#request, response, this.#environ, this.#startResponse);
+  }
+
+  /** Only `propagateExceptions` gets here; requestFinished is not sent (as Django). */
+  fail(error: unknown): never {
+    closeRequest(this.#request);
+    throw error instanceof PropagatingException ? error.error : error;
+  }
 }
 
 /** Closes the request (temporary upload files); a failure is logged, never thrown. */

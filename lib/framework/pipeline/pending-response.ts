@@ -79,18 +79,18 @@ export class PendingResponse implements PromiseLike<HttpResponseBase> {
   }
 
   /**
-   * `promise().then(onResponse, onFailure)` for the chain's last reader
-   * (the application, handing the response to the server): the callbacks
-   * run in the reaction that runs the steps, a Promise fewer. Nothing may
-   * read the outcome after.
+   * `promise().then(reader.respond, reader.fail)` for the chain's last
+   * reader (the application, handing the response to the server): the
+   * reader runs in the reaction that runs the steps, a Promise fewer, and
+   * is one object rather than two closures. Nothing may read the outcome after.
    */
-  finish<T>(onResponse: (response: HttpResponseBase) => T, onFailure: (error: unknown) => T): Promise<Awaited<T>> {
+  finish<T>(reader: ResponseReader<T>): Promise<Awaited<T>> {
     if (!this.open) throw new Error('PendingResponse.finish() after its outcome was read: use promise().then().');
     this.#finished = true;
     const first = this.#first;
     return this.#source.then(
-      (value) => settle(first, value, false, onResponse, onFailure),
-      (error: unknown) => settle(first, error, true, onResponse, onFailure),
+      (value) => settle(first, value, false, reader),
+      (error: unknown) => settle(first, error, true, reader),
     ) as Promise<Awaited<T>>;
   }
 
@@ -102,21 +102,21 @@ export class PendingResponse implements PromiseLike<HttpResponseBase> {
   }
 }
 
-/** `finish()`'s reaction: the steps from `first` on the outcome below, then the reader's callback. */
-function settle<T>(
-  first: ResponseStep,
-  value: unknown,
-  failed: boolean,
-  onResponse: (response: HttpResponseBase) => T,
-  onFailure: (error: unknown) => T,
-): T | Promise<T> {
+/** What the last reader of a `PendingResponse` does with its outcome (see `finish()`). */
+export interface ResponseReader<T> {
+  respond(response: HttpResponseBase): T;
+  fail(error: unknown): T;
+}
+
+/** `finish()`'s reaction: the steps from `first` on the outcome below, then the reader. */
+function settle<T>(first: ResponseStep, value: unknown, failed: boolean, reader: ResponseReader<T>): T | Promise<T> {
   let response: MaybePromise<HttpResponseBase>;
   try {
     response = runSteps(first, value, failed);
   } catch (error) {
-    return onFailure(error);
+    return reader.fail(error);
   }
-  return response instanceof Promise ? response.then(onResponse, onFailure) : onResponse(response);
+  return response instanceof Promise ? response.then((answered) => reader.respond(answered), (error: unknown) => reader.fail(error)) : reader.respond(response);
 }
 
 /**

@@ -140,29 +140,32 @@ test('a bundled layer over a user layer that awaited the pending answer itself s
   );
 });
 
-test('finish(onResponse, onFailure) hands the outcome over once, and nothing can read it after', async (t) => {
+test('finish(reader) hands the outcome over once, and nothing can read it after', async (t) => {
   const trace: string[] = [];
   const pending = new PendingResponse(Promise.resolve(new HttpResponse('ok')), tagging('a', trace));
-  const status = await pending.finish((response) => response.status, () => 0);
+  const status = await pending.finish({ respond: (response) => response.status, fail: () => 0 });
   t.is(status, 200);
   t.deepEqual(trace, ['a']);
   t.false(pending.open);
   t.throws(() => pending.promise(), { message: 'PendingResponse.promise() after finish(): its outcome went to the last reader.' });
-  t.throws(() => pending.finish(() => 1, () => 0), { message: 'PendingResponse.finish() after its outcome was read: use promise().then().' });
+  t.throws(() => pending.finish({ respond: () => 1, fail: () => 0 }), { message: 'PendingResponse.finish() after its outcome was read: use promise().then().' });
 });
 
-test('finish() gives a failure to onFailure, and an error of onResponse rejects its Promise', async (t) => {
+test('finish() gives a failure to reader.fail, and an error of reader.respond rejects its Promise', async (t) => {
   const failed = new PendingResponse(Promise.reject(new Error('below')), tagging('a', []));
-  t.is(await failed.finish(() => 'sent', (error) => `failed: ${(error as Error).message}`), 'failed: below');
+  t.is(await failed.finish({ respond: () => 'sent', fail: (error) => `failed: ${(error as Error).message}` }), 'failed: below');
 
   const laterFailure = tagging('a', [], { after: () => Promise.reject(new Error('late')) });
-  t.is(await new PendingResponse(Promise.resolve(new HttpResponse('ok')), laterFailure).finish(() => 'sent', () => 'failed'), 'failed');
+  t.is(await new PendingResponse(Promise.resolve(new HttpResponse('ok')), laterFailure).finish({ respond: () => 'sent', fail: () => 'failed' }), 'failed');
 
   const throwing = new PendingResponse(Promise.resolve(new HttpResponse('ok')), tagging('a', []));
   await t.throwsAsync(
-    throwing.finish(() => {
-      throw new Error('send failed');
-    }, () => 'not here'),
+    throwing.finish({
+      respond: () => {
+        throw new Error('send failed');
+      },
+      fail: () => 'not here',
+    }),
     { message: 'send failed' },
   );
 });
