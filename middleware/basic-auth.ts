@@ -28,6 +28,7 @@
  * const admin = basicAuth({ realm: 'admin', verify: (user, password) => db.checkPassword(user, password) });
  * const app = compose(accessLog(), admin)(site);
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, Middleware, StartResponse } from '../lib/protocol/types.js';

@@ -25,6 +25,7 @@
  * @example
  * const app = compose(accessLog(), bodyLimit({ limit: 10 * 1024 * 1024 }))(uploads);
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured, TsgiError } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, HeaderList, Middleware, StartResponse } from '../lib/protocol/types.js';

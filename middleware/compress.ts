@@ -38,6 +38,7 @@
  * @example
  * const app = compose(accessLog(), compress({ threshold: 2048 }), conditionalGet())(site);
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, HeaderList, Middleware, StartResponse } from '../lib/protocol/types.js';

@@ -30,6 +30,7 @@
  * @example
  * const app = compose(conditionalGet(), etag())(site);
  */
+import { Buffer } from 'node:buffer';
 import { Headers } from '../lib/protocol/headers.js';
 import type { Application, Body, Environ, HeaderList, Middleware, StartResponse } from '../lib/protocol/types.js';
 import { evaluatePreconditions, hasPreconditions, KEPT_ON_304, parseHttpDate } from './_internal/conditional-get-validators.js';

@@ -31,6 +31,7 @@
  * const app = compose(bodyLimit({ limit: 1_000_000 }), methodOverride())(site);
  * // <form method="post"><input type="hidden" name="_method" value="DELETE">…
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';
 import { isToken } from '../lib/protocol/header-syntax.js';

@@ -35,6 +35,7 @@
  * @example
  * const app = compose(accessLog(), staticFiles({ root: 'public', prefix: '/static', maxAge: 3600 }))(site);
  */
+import { Buffer } from 'node:buffer';
 import { realpathSync, statSync } from 'node:fs';
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';

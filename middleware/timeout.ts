@@ -27,6 +27,7 @@
  * @example
  * const app = compose(accessLog(), timeout({ ms: 10_000, status: 504 }))(site);
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured, TsgiError } from '../lib/protocol/errors.js';
 import type { Application, Body, Environ, Middleware, StartResponse, Write } from '../lib/protocol/types.js';

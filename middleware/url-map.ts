@@ -29,6 +29,7 @@
  * @example
  * const app = urlMap({ '/': site, '/api': api, 'http://admin.example.com/': admin });
  */
+import { Buffer } from 'node:buffer';
 import { utf8ToByteString } from '../lib/protocol/byte-string.js';
 import { describeValue } from '../lib/protocol/describe-value.js';
 import { ImproperlyConfigured } from '../lib/protocol/errors.js';

@@ -5,6 +5,7 @@
  * own: the web server in front frames it for its client, so the gateway's
  * framing matters here only as "body or no body".
  */
+import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
 import type { ResponseHead, ResponseSink } from '../gateway/types.js';
 import { ClientDisconnected } from '../protocol/errors.js';

@@ -25,6 +25,7 @@
  *   complete response is let go of instead, as node's server does on a
  *   kept-alive connection.
  */
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import type { InputStream } from '../protocol/types.js';

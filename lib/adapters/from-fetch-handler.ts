@@ -28,6 +28,7 @@
  * const hono = new Hono().get('/', (c) => c.text('Hello'));
  * const app = compose(accessLog(), basicAuth({ users }))(fromFetchHandler(hono.fetch));
  */
+import { Buffer } from 'node:buffer';
 import { isByteString } from '../protocol/byte-string.js';
 import { describeValue } from '../protocol/describe-value.js';
 import { ImproperlyConfigured } from '../protocol/errors.js';

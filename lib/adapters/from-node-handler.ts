@@ -52,6 +52,7 @@
  * const app = compose(accessLog(), basicAuth({ realm: 'shop', users }))(fromNodeHandler(shop));
  * await makeServer('127.0.0.1', 8000, app);
  */
+import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeValue } from '../protocol/describe-value.js';

@@ -27,6 +27,7 @@
  * // Deno: Deno.serve(toFetchHandler(app)); Bun and Workers:
  * export default { fetch: toFetchHandler(app) };
  */
+import { Buffer } from 'node:buffer';
 import { defaultGatewayOptions } from '../gateway/default-options.js';
 import { runGateway } from '../gateway/run-gateway.js';
 import type { GatewayOptions } from '../gateway/types.js';

@@ -4,6 +4,7 @@
  * an Iterable or AsyncIterable of Uint8Array). Each check names what it got
  * and what to return instead.
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../protocol/describe-value.js';
 import { ProtocolError } from '../protocol/errors.js';
 

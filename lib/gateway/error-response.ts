@@ -6,6 +6,7 @@
  * paths, queries and secrets, and belongs in the log (`tsgi.errors`), never
  * on the wire (wsgiref's `error_output` does the same).
  */
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import type { ErrorStream } from '../protocol/types.js';
 import { httpDate } from './date-header.js';

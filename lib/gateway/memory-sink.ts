@@ -14,6 +14,7 @@
  * sink.head?.status; // 200
  * sink.body().toString(); // 'hello'
  */
+import { Buffer } from 'node:buffer';
 import { ClientDisconnected } from '../protocol/errors.js';
 import type { ResponseHead, ResponseSink } from './types.js';
 

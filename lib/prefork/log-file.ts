@@ -25,6 +25,7 @@
  * process.on('SIGUSR1', () => access.reopen());
  * const app = accessLog({ stream: withPid(access, process.pid) })(site);
  */
+import { Buffer } from 'node:buffer';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { describeValue } from '../protocol/describe-value.js';
 import { ImproperlyConfigured } from '../protocol/errors.js';

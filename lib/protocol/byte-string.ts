@@ -6,6 +6,7 @@
  * Text is a different thing: a UTF-8 path arrives as several byte-string
  * code units per character, and `byteStringToUtf8()` turns it into text.
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from './describe-value.js';
 import type { ByteString } from './types.js';
 

@@ -16,6 +16,7 @@
  *   return environ['tsgi.file_wrapper']!(await openFile('report.pdf'));
  * };
  */
+import { Buffer } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeValue } from './describe-value.js';
 import type { FileLike, FileWrapperFactory } from './types.js';

@@ -8,6 +8,7 @@
  * past `contentLength` and simulates end of input there (PEP 3333 note 1),
  * because the bytes after the body may be the next request on the connection.
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from './describe-value.js';
 import { ClientDisconnected } from './errors.js';
 import type { InputStream } from './types.js';

@@ -2,6 +2,7 @@
  * wsgiref's `demo_app`: the smallest useful application, and a quick way to
  * see the environ a server builds. `tsgi serve` with no module serves it.
  */
+import { Buffer } from 'node:buffer';
 import type { Application, Body, Environ, StartResponse } from '../protocol/types.js';
 
 const GREETING = Buffer.from('Hello world!\n\n', 'latin1');

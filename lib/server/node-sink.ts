@@ -3,6 +3,7 @@
  * decides the framing; this sink only tells node about it, and node writes
  * the bytes (status line, headers, chunking).
  */
+import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { ResponseHead, ResponseSink } from '../gateway/types.js';

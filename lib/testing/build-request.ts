@@ -5,6 +5,7 @@
  * turns it into an environ exactly as it does for a socket, so tests and
  * servers share one environ implementation.
  */
+import { Buffer } from 'node:buffer';
 import { ClientDisconnected } from '../protocol/errors.js';
 import type { HeaderList } from '../protocol/types.js';
 import type { GatewayRequest } from '../gateway/types.js';

@@ -17,6 +17,7 @@
  * An application is a function, so the recorder is one too: a function
  * carrying its records, usable anywhere an Application is.
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../protocol/describe-value.js';
 import type { Application, Body, Environ, HeaderList, StartResponse } from '../protocol/types.js';
 

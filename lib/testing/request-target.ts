@@ -3,6 +3,7 @@
  * into the request-target a real client would put on the wire, and back
  * into the byte strings the environ holds.
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../protocol/describe-value.js';
 
 /**

@@ -3,6 +3,7 @@
  * its base URL), the way a server mounted at `/app` would: the prefix moves
  * from PATH_INFO to SCRIPT_NAME (PEP 3333 "URL Reconstruction").
  */
+import { Buffer } from 'node:buffer';
 import type { Application } from '../protocol/types.js';
 
 /**

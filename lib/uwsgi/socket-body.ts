@@ -13,6 +13,7 @@
  * @example
  * request.body = socketBody(socket, decoder.rest, contentLength);
  */
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };

@@ -19,6 +19,7 @@
  * response.status; // 200
  * response.body.toString(); // 'Hello world!'
  */
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import { Headers } from '../protocol/headers.js';
 import { percentDecode } from '../gateway/environ.js';

@@ -9,6 +9,7 @@
  * `400 Bad Request` with the explanation, and vars that are unusable
  * (a malformed CONTENT_LENGTH), answered `400` as well.
  */
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { runGateway } from '../gateway/run-gateway.js';
 import type { GatewayOptions, GatewayRequest } from '../gateway/types.js';

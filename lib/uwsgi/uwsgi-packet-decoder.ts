@@ -15,6 +15,7 @@
  *   if (packet !== null) handle(packet, decoder.rest);
  * });
  */
+import { Buffer } from 'node:buffer';
 import { TsgiError } from '../protocol/errors.js';
 import { checkMaxBlockSize, decodeHeader, decodePacket, HEADER_SIZE } from './uwsgi-packet.js';
 import type { DecodeOptions, UwsgiPacket } from './uwsgi-packet.js';

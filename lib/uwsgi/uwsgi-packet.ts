@@ -19,6 +19,7 @@
  * const bytes = encodePacket({ vars: { REQUEST_METHOD: 'GET', REQUEST_URI: '/' } });
  * const packet = decodePacket(bytes); // { modifier1: 0, modifier2: 0, vars: [...], consumed: bytes.length }
  */
+import { Buffer } from 'node:buffer';
 import { describeValue } from '../protocol/describe-value.js';
 import { ImproperlyConfigured } from '../protocol/errors.js';
 import { UwsgiProtocolError } from './uwsgi-protocol-error.js';

@@ -7,6 +7,7 @@
  * A format is compiled once, when the middleware is built, into a list of
  * literal text and atom functions, so an unknown atom fails at construction.
  */
+import { Buffer } from 'node:buffer';
 import { ImproperlyConfigured } from '../../lib/protocol/errors.js';
 import { describeValue } from '../../lib/protocol/describe-value.js';
 import type { Environ, HeaderList } from '../../lib/protocol/types.js';

@@ -5,6 +5,7 @@
  * without buffering it, and then every read rejects with the error
  * `tooLarge()` makes.
  */
+import { Buffer } from 'node:buffer';
 import type { InputStream } from '../../lib/protocol/types.js';
 
 /** `read()` without a size pulls in blocks of this many bytes, to stay within the limit + 1. */

@@ -3,6 +3,7 @@
  * `Accept-Encoding` (§12.5.3) and a streaming encoder that flushes after
  * every chunk, so output follows input at once and memory stays bounded.
  */
+import { Buffer } from 'node:buffer';
 import { brotliCompressSync, constants, createBrotliCompress, createDeflate, createGzip, deflateSync, gzipSync, type BrotliCompress, type Deflate, type Gzip } from 'node:zlib';
 
 export type Encoding = 'br' | 'gzip' | 'deflate';

@@ -4,6 +4,7 @@
  * environ, as HTML or text by the request's `Accept`, secrets masked the way
  * Django's `SafeExceptionReporterFilter` does, and everything escaped.
  */
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { describeValue } from '../../lib/protocol/describe-value.js';
 import type { Environ } from '../../lib/protocol/types.js';

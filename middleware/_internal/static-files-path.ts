@@ -3,6 +3,7 @@
  * cannot leave the root. `PATH_INFO` is already percent-decoded once (SPEC
  * §5.3) and is a byte string: it is decoded as UTF-8 here, strictly.
  */
+import { Buffer } from 'node:buffer';
 
 /** Why a path was refused (answered 400, never looked up). */
 export type UnsafeReason = 'invalid UTF-8' | 'a NUL byte' | 'a backslash' | "a '.' or '..' segment" | 'a drive letter';

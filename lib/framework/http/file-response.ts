@@ -13,6 +13,7 @@
  * @example
  * return new FileResponse('reports/2024.pdf', { asAttachment: true });
  */
+import { Buffer } from 'node:buffer';
 import { close, fstatSync, openSync, read } from 'node:fs';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';

@@ -15,6 +15,7 @@
  *   return new HttpResponse(`${request.method} ${request.path} ${q} ${form.get('name')}`);
  * }
  */
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { BadRequest, DisallowedHost } from '../errors.js';
 import { isAscii } from '../../protocol/ascii-case.js';

@@ -9,6 +9,7 @@
  * response.headers.set('Cache-Control', 'no-cache');
  * response.setCookie('seen', '1', { maxAge: 3600, httpOnly: true, sameSite: 'Lax' });
  */
+import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
 import { describeValue } from '../../protocol/describe-value.js';
 import { HttpResponseBase, type HttpResponseBaseOptions } from './http-response-base.js';

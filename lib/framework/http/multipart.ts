@@ -12,6 +12,7 @@
  * empty (an empty `<input type=file>`) is skipped. On any failure the
  * temporary files written so far are deleted before the error is thrown.
  */
+import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { open, rm, type FileHandle } from 'node:fs/promises';

@@ -4,6 +4,7 @@
  * this type no charset: it is always UTF-8, and a request declaring another
  * charset is refused with `BadRequest`.
  */
+import { Buffer } from 'node:buffer';
 import { BadRequest } from '../errors.js';
 import { QueryDict } from './query-dict.js';
 

@@ -16,6 +16,7 @@
  * next.set('page', '3');
  * next.urlencode();      // 'tag=a&tag=b&page=3'
  */
+import { Buffer } from 'node:buffer';
 import { isAscii } from '../../protocol/ascii-case.js';
 import { TooManyFieldsSent } from '../errors.js';
 import { MultiValueDict } from './multi-value-dict.js';

@@ -6,6 +6,7 @@
  * chunked body (no CONTENT_LENGTH, `tsgi.input_terminated`) is read in
  * blocks and refused as soon as the count passes the limit.
  */
+import { Buffer } from 'node:buffer';
 import { RequestDataTooBig } from '../errors.js';
 import type { Environ } from '../../protocol/types.js';
 

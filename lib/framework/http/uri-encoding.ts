@@ -4,6 +4,7 @@
  * absolute URIs, `escapeUriPath()` for `getFullPath()`, and
  * `repercentBrokenUnicode()` for decoding PATH_INFO.
  */
+import { Buffer } from 'node:buffer';
 import { isAscii } from '../../protocol/ascii-case.js';
 
 /** Python's `quote()` never escapes these. */
