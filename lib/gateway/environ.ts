@@ -86,7 +86,7 @@ export function buildEnviron(request: GatewayRequest, options: GatewayOptions, h
   }
 
   if (request.remoteAddress !== undefined) environ.REMOTE_ADDR = request.remoteAddress;
-  if (request.remotePort !== undefined) environ.REMOTE_PORT = String(request.remotePort);
+  if (request.remotePort !== undefined) environ.REMOTE_PORT = `${request.remotePort}`;
   if (options.serverSoftware !== '') environ.SERVER_SOFTWARE = options.serverSoftware;
   if (urlScheme === 'https') environ.HTTPS = 'on';
   if (options.fileWrapper !== undefined) environ['tsgi.file_wrapper'] = options.fileWrapper;

@@ -82,7 +82,7 @@ const LENGTH_FRAMINGS = new Array<Framing | undefined>(SHARED_LENGTHS);
  * those reads generic (measured: ~370 more instructions per response).
  */
 function contentLengthHeader(length: number): [string, string] {
-  return ['Content-Length', String(length)];
+  return ['Content-Length', `${length}`];
 }
 
 function lengthFraming(length: number): Framing {

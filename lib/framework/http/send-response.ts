@@ -99,7 +99,7 @@ export function sendResponse(response: HttpResponseBase, environ: Environ, start
   if (response instanceof HttpResponse) {
     const content = response.content;
     const addLength = !hasNoBody(response.status) && headerValue(list, 'Content-Length', 'content-length') === undefined;
-    startResponse(response.statusLine, headerCopy(list, response, addLength ? ['Content-Length', String(content.length)] : undefined));
+    startResponse(response.statusLine, headerCopy(list, response, addLength ? ['Content-Length', `${content.length}`] : undefined));
     return new BufferedBody(content, response, errors);
   }
   const headers = headerCopy(list, response, undefined);

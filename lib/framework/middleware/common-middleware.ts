@@ -77,7 +77,7 @@ export function commonMiddleware(options: CommonMiddlewareOptions = {}): Pipelin
       // Not there yet, so appending is set() without the search for an old value; digits need no checking.
       if (!response.streaming) {
         const list = response.headers.toList();
-        if (headerValue(list, 'Content-Length', 'content-length') === undefined) list.push(['Content-Length', String(response.content.byteLength)]);
+        if (headerValue(list, 'Content-Length', 'content-length') === undefined) list.push(['Content-Length', `${response.content.byteLength}`]);
       }
       return response;
     };
