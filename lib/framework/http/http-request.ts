@@ -25,19 +25,12 @@ import type { Kwargs } from '../types.js';
 import { parseHeaderParameters } from './header-parameters.js';
 import { DEBUG_ALLOWED_HOSTS, isAllowedHost, splitDomainPort } from './host-validation.js';
 import { MediaType, parseAccept } from './media-type.js';
-import { parseMultipart } from './multipart.js';
-import { parseUrlencoded } from './parse-urlencoded.js';
-import { MultiValueDict } from './multi-value-dict.js';
+import type { MultiValueDict } from './multi-value-dict.js';
 import { parseCookie } from './parse-cookie.js';
 import { QueryDict, decodeBytes } from './query-dict.js';
-import { readBody } from './read-body.js';
+import { RequestBody } from './request-body.js';
 import { RequestHeaders } from './request-headers.js';
-import {
-  DEFAULT_MAX_MEMORY_SIZE,
-  DEFAULT_MAX_NUMBER_FIELDS,
-  DEFAULT_MAX_NUMBER_FILES,
-  type HttpRequestOptions,
-} from './request-options.js';
+import { maxNumberFields, type HttpRequestOptions } from './request-options.js';
 import type { UploadedFile } from './uploaded-file.js';
 import { byteStringToUri, escapeUriPath, iriToUri, repercentBrokenUnicode, splitUrl } from './uri-encoding.js';
 
@@ -103,8 +96,6 @@ export class HttpRequest {
   #pathInfo: string | undefined;
   #scriptName: string | undefined;
   #GET: QueryDict | undefined;
-  #POST: QueryDict | undefined;
-  #FILES: MultiValueDict<UploadedFile> | undefined;
   #COOKIES: Record<string, string> | undefined;
   #headers: RequestHeaders | undefined;
   #contentType: string | undefined;
@@ -112,9 +103,8 @@ export class HttpRequest {
   #encoding: string | null | undefined;
   #host: string | undefined;
   #acceptedTypes: MediaType[] | undefined;
-  #body: Promise<Uint8Array> | undefined;
-  #form: Promise<void> | undefined;
-  #streamRead = false;
+  /** The body and its form, made when first asked for. */
+  #content: RequestBody | undefined;
 
   constructor(environ: Environ, options: HttpRequestOptions = EMPTY_OPTIONS) {
     this.#environ = environ;
@@ -204,7 +194,7 @@ export class HttpRequest {
   get GET(): QueryDict {
     return (this.#GET ??= QueryDict.fromByteString(this.#environ.QUERY_STRING ?? '', {
       encoding: this.encoding ?? 'utf-8',
-      maxFields: this.#maxFields(),
+      maxFields: maxNumberFields(this.#options),
     }));
   }
 
@@ -217,22 +207,24 @@ export class HttpRequest {
    * immediately (empty) for other methods and content types.
    */
   get POST(): QueryDict {
-    if (this.#POST === undefined) this.#loadWithoutBody('POST');
-    return this.#POST!;
+    const content = this.#requestBody();
+    if (content.POST === undefined) content.loadWithoutBody('POST');
+    return content.POST!;
   }
 
   set POST(value: QueryDict) {
-    this.#POST = value;
+    this.#requestBody().POST = value;
   }
 
   /** The uploaded files of a multipart POST body, by field name. Available as `POST` is. */
   get FILES(): MultiValueDict<UploadedFile> {
-    if (this.#FILES === undefined) this.#loadWithoutBody('FILES');
-    return this.#FILES!;
+    const content = this.#requestBody();
+    if (content.FILES === undefined) content.loadWithoutBody('FILES');
+    return content.FILES!;
   }
 
   set FILES(value: MultiValueDict<UploadedFile>) {
-    this.#FILES = value;
+    this.#requestBody().FILES = value;
   }
 
   /** The request's cookies, name -> value (Django's lenient parsing). */
@@ -383,18 +375,7 @@ export class HttpRequest {
    * @throws RequestDataTooBig past the limit
    */
   body(): Promise<Uint8Array> {
-    if (this.#body === undefined) {
-      if (this.#streamRead) {
-        return Promise.reject(
-          new TsgiError(
-            "request.body() cannot read the body after readForm() streamed it (a multipart form). Call body() before readForm() to have both.",
-          ),
-        );
-      }
-      const limit = this.#options.dataUploadMaxMemorySize;
-      this.#body = readBody(this.#environ, limit === undefined ? DEFAULT_MAX_MEMORY_SIZE : limit);
-    }
-    return this.#body;
+    return this.#requestBody().bytes();
   }
 
   /** The body decoded with the request's encoding (UTF-8 by default). */
@@ -425,74 +406,19 @@ export class HttpRequest {
    * @throws MultiPartParserError, TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig, BadRequest
    */
   async readForm(): Promise<QueryDict> {
-    this.#form ??= this.#loadForm();
-    await this.#form;
+    await this.#requestBody().readForm();
     return this.POST;
   }
 
   /** Deletes the temporary files of uploads. The pipeline calls it when the response is closed. */
   close(): Promise<void> {
-    if (this.#FILES === undefined) return NOTHING_TO_CLOSE;
-    return Promise.all([...this.#FILES].map(([, file]) => file.close())).then(() => undefined);
+    const files = this.#content?.FILES;
+    if (files === undefined) return NOTHING_TO_CLOSE;
+    return Promise.all([...files].map(([, file]) => file.close())).then(() => undefined);
   }
 
-  #maxFields(): number | null {
-    const max = this.#options.dataUploadMaxNumberFields;
-    return max === undefined ? DEFAULT_MAX_NUMBER_FIELDS : max;
-  }
-
-  #hasForm(): boolean {
-    const type = this.contentType;
-    return this.method === 'POST' && (type === 'multipart/form-data' || type === 'application/x-www-form-urlencoded');
-  }
-
-  #loadWithoutBody(what: 'POST' | 'FILES'): void {
-    if (this.#hasForm()) {
-      throw new TsgiError(
-        `request.${what} is not available before the form is read: await request.readForm() first (in the view or a pipeline middleware).`,
-      );
-    }
-    this.#setEmptyForm();
-  }
-
-  #setEmptyForm(): void {
-    this.#POST ??= new QueryDict('', { encoding: this.encoding ?? 'utf-8' });
-    this.#FILES ??= new MultiValueDict<UploadedFile>().makeImmutable();
-  }
-
-  async #loadForm(): Promise<void> {
-    if (!this.#hasForm()) {
-      this.#setEmptyForm();
-      return;
-    }
-    try {
-      if (this.contentType === 'multipart/form-data') await this.#loadMultipart();
-      else await this.#loadUrlencoded();
-    } catch (error) {
-      // As Django's _mark_post_parse_error: later reads see an empty form.
-      this.#setEmptyForm();
-      throw error;
-    }
-  }
-
-  async #loadUrlencoded(): Promise<void> {
-    this.#POST = parseUrlencoded(await this.body(), this.encoding, this.#maxFields());
-    this.#FILES = new MultiValueDict<UploadedFile>().makeImmutable();
-  }
-
-  async #loadMultipart(): Promise<void> {
-    const options = this.#options;
-    let source: Uint8Array | Environ['tsgi.input'] = this.#environ['tsgi.input'];
-    if (this.#body !== undefined) source = await this.#body;
-    else this.#streamRead = true;
-    const { POST, FILES } = await parseMultipart(source, String(this.#environ.CONTENT_TYPE), {
-      maxFields: this.#maxFields(),
-      maxFiles: options.dataUploadMaxNumberFiles === undefined ? DEFAULT_MAX_NUMBER_FILES : options.dataUploadMaxNumberFiles,
-      maxMemorySize: options.dataUploadMaxMemorySize === undefined ? DEFAULT_MAX_MEMORY_SIZE : options.dataUploadMaxMemorySize,
-      fileMaxMemorySize: options.fileUploadMaxMemorySize ?? DEFAULT_MAX_MEMORY_SIZE,
-    });
-    this.#POST = POST;
-    this.#FILES = FILES;
+  #requestBody(): RequestBody {
+    return (this.#content ??= new RequestBody(this));
   }
 
   toString(): string {

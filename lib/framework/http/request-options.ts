@@ -47,6 +47,12 @@ export const DEFAULT_MAX_MEMORY_SIZE = 2.5 * 1024 * 1024;
 export const DEFAULT_MAX_NUMBER_FIELDS = 1000;
 export const DEFAULT_MAX_NUMBER_FILES = 100;
 
+/** The most GET/POST fields `options` allow: `dataUploadMaxNumberFields`, its default when unset, null for no limit. */
+export function maxNumberFields(options: HttpRequestOptions): number | null {
+  const max = options.dataUploadMaxNumberFields;
+  return max === undefined ? DEFAULT_MAX_NUMBER_FIELDS : max;
+}
+
 const BOOLEANS = ['debug', 'useXForwardedHost', 'useXForwardedPort'] as const;
 const LIMITS = ['dataUploadMaxMemorySize', 'dataUploadMaxNumberFields', 'dataUploadMaxNumberFiles', 'fileUploadMaxMemorySize'] as const;
 const NAMES = new Set<string>(['allowedHosts', 'secureProxySslHeader', ...BOOLEANS, ...LIMITS]);
