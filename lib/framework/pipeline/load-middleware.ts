@@ -135,8 +135,10 @@ function convertExceptionToResponse(
     // Any other layer that passes its PendingResponse on has its outcome checked like a Promise's.
     if (result instanceof PendingResponse) result = result.promise();
     if (result instanceof Promise) {
-      // A Promise from getResponse, passed on as it was, holds a checked response already.
-      if (below !== undefined && below.passedOn(result)) return result as Promise<HttpResponseBase>;
+      // A Promise from getResponse, passed on as it was, holds a checked response already
+      // (and stands for the response itself when the layer below answered at once).
+      const passed = below?.passedOn(result);
+      if (passed !== undefined) return passed;
       return new PendingResponse(result, { request, after: check, fail: convert, catches: true, next: undefined });
     }
     // Any other thenable is awaited.

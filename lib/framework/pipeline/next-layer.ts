@@ -19,7 +19,7 @@
  * the Promise: they add their work to one `PendingResponse` (see there), so
  * a stack of them costs one `then()`, not one per layer.
  */
-import type { HttpRequest, HttpResponseBase } from '../http/index.js';
+import { HttpResponseBase, type HttpRequest } from '../http/index.js';
 import { PendingResponse, type ResponseStep } from './pending-response.js';
 import type { GetResponse, MaybePromise, MiddlewareFunction } from './types.js';
 
@@ -64,23 +64,38 @@ export class PipelineLink implements NextLayer {
    * after an `await`), until the next request through the layer.
    */
   #lastAnswer: Promise<HttpResponseBase> | undefined;
+  /** The response `#lastAnswer` was made from, when the layer below answered at once. */
+  #lastResponse: HttpResponseBase | undefined;
 
   constructor(run: LayerRunner, fail: NextLayer['fail']) {
     this.run = run;
     this.fail = fail;
     const getResponse: GetResponse = (request) => {
       const answer = run(request);
+      if (answer instanceof HttpResponseBase) {
+        this.#lastResponse = answer;
+        return (this.#lastAnswer = Promise.resolve(answer));
+      }
+      this.#lastResponse = undefined;
       return (this.#lastAnswer = answer instanceof PendingResponse ? answer.promise() : Promise.resolve(answer));
     };
     this.getResponse = getResponse;
     links.set(getResponse, this);
   }
 
-  /** Whether `answer` is the Promise `getResponse` handed out last; forgets that Promise either way. */
-  passedOn(answer: Promise<unknown>): boolean {
+  /**
+   * What a layer that answered `answer` answered, when `answer` is the
+   * Promise `getResponse` handed out last, passed on unchanged: the response
+   * itself when the layer below had it at once (so a layer that only passes
+   * the request on keeps a synchronous chain synchronous), else that
+   * Promise. Undefined for any other answer. Forgets the Promise either way.
+   */
+  passedOn(answer: Promise<unknown>): MaybePromise<HttpResponseBase> | undefined {
     const last = this.#lastAnswer;
-    this.#lastAnswer = undefined;
-    return answer === last;
+    const response = this.#lastResponse;
+    this.#lastAnswer = this.#lastResponse = undefined;
+    if (answer !== last) return undefined;
+    return response ?? last;
   }
 }
 

@@ -153,6 +153,49 @@ test('an application whose layers all answer at once returns the body at once; o
   t.deepEqual(calls, ['200 OK', '200 OK']);
 });
 
+test('a layer that passes getResponse\'s Promise on unchanged keeps a chain that answers at once synchronous', async (t) => {
+  const seen: string[] = [];
+  const passThrough: PipelineMiddleware = (getResponse) => {
+    const handler: MiddlewareFunction = (request) => getResponse(request);
+    handler.processView = (request) => void seen.push(`view ${request.path}`);
+    return handler;
+  };
+  const statuses: string[] = [];
+  const startResponse: StartResponse = (status, headers) => {
+    statuses.push(`${status} ${headers.map(([name]) => name).join(',')}`);
+    return () => Promise.resolve();
+  };
+  const app = createApplication({ urlpatterns: [path('', () => new HttpResponse('ok'))], middleware: [...bundled, passThrough], allowedHosts: ['localhost'] });
+  const body = app(createEnviron('/'), startResponse);
+  t.false(body instanceof Promise);
+  t.deepEqual([...(body as Iterable<Uint8Array>)].map((chunk) => Buffer.from(chunk).toString()), ['ok']);
+  t.deepEqual(seen, ['view /']);
+  t.deepEqual(statuses, ['200 OK Content-Type,X-Frame-Options,Content-Length,X-Content-Type-Options,Referrer-Policy,Cross-Origin-Opener-Policy']);
+});
+
+test('a layer that chains on getResponse\'s Promise is followed, its then() callbacks run, and its own response is the answer', async (t) => {
+  const trace: string[] = [];
+  const watching: PipelineMiddleware = (getResponse) => (request) => {
+    const given = getResponse(request);
+    void given.then((response) => void trace.push(`watched ${response.status}`));
+    return given;
+  };
+  const replacing: PipelineMiddleware = (getResponse) => (request) => getResponse(request).then(() => new HttpResponse('replaced', { status: 202 }));
+  const startResponse: StartResponse = () => () => Promise.resolve();
+  const watched = createApplication({ urlpatterns: [path('', () => new HttpResponse('ok'))], middleware: [watching] });
+  const body = watched(createEnviron('/'), startResponse);
+  t.false(body instanceof Promise);
+  await Promise.resolve();
+  t.deepEqual(trace, ['watched 200']);
+
+  const replaced = createApplication({ urlpatterns: [path('', () => new HttpResponse('ok'))], middleware: [replacing] });
+  const later = replaced(createEnviron('/'), startResponse);
+  t.true(later instanceof Promise);
+  const response = await new Client(replaced).get('/');
+  t.is(response.status, 202);
+  t.is(response.text(), 'replaced');
+});
+
 test('requestFinished is sent once the body is closed, after the response closers', async (t) => {
   const trace: string[] = [];
   const app = createApplication({
