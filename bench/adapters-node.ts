@@ -20,6 +20,7 @@ import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { AdapterServerKind } from './adapter-server.js';
 import { inAlternatingOrder } from './alternate.js';
+import { describeRatios, format, median } from './round-stats.js';
 
 export interface AdaptersNodeBenchOptions {
   rounds: number;
@@ -86,6 +87,7 @@ async function compare(
       `  ratio ${adapterKind}/${baselineKind}: ${median(ratios).toFixed(3)} (median of the round ratios; target >= 0.90); ` +
         `ratio of the medians ${(median(rps.adapter) / median(rps.baseline)).toFixed(3)}`,
     );
+    lines.push(`  round ratios: ${describeRatios(ratios)}`);
     lines.push(
       `  server CPU per request: ${baselineKind} ${median(cpu.baseline).toFixed(1)} µs, ${adapterKind} ${median(cpu.adapter).toFixed(1)} µs ` +
         `(${baselineKind}/${adapterKind} ${(median(cpu.baseline) / median(cpu.adapter)).toFixed(3)})`,
@@ -122,10 +124,4 @@ async function load(server: ChildServer, connections: number, duration: number):
   return { rps: result.requests.average, cpuPerRequest: (after - before) / Math.max(1, result.requests.total) };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
-const format = (n: number): string => Math.round(n).toLocaleString('en-US');

@@ -27,6 +27,7 @@ import {
   accessLog, basicAuth, bearerAuth, bodyLimit, compress, conditionalGet, contentLength, cors, etag, head,
   methodOverride, proxyFix, requestId, serverTiming, showExceptions, staticFiles, timeout, urlMap,
 } from '../middleware/index.js';
+import { format, median } from './round-stats.js';
 
 export interface MiddlewareMicroOptions {
   /** Interleaved rounds; the figures are medians over them. */
@@ -148,13 +149,7 @@ async function probe(target: Runnable, options: GatewayOptions): Promise<number>
   return head?.status ?? 0;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
-const format = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 /** Measures every bundled middleware; resolves to the lines to print. */
 export async function runMiddlewareMicro(options: MiddlewareMicroOptions): Promise<string[]> {

@@ -27,6 +27,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findNginx, freePort, NGINX_MISSING, renderExample, startNginx } from '../tests/integration/nginx-helpers.js';
+import { format, median } from './round-stats.js';
 
 export interface NginxBenchOptions {
   /** Measured rounds per server. */
@@ -85,13 +86,7 @@ function autocannon(url: string, connections: number, run: { seconds: number } |
   });
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
-const format = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** A server under test and the URL autocannon loads. */
 interface Target {

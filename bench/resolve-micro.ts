@@ -17,6 +17,7 @@ import findMyWay from 'find-my-way';
 import { match } from 'path-to-regexp';
 import type { HttpResponse } from '../lib/framework/http/http-response.js';
 import { createResolver, path, type UrlConf } from '../lib/framework/urls/index.js';
+import { median } from './round-stats.js';
 
 export interface ResolveMicroOptions {
   /** Interleaved rounds per size; the medians are reported. */
@@ -74,11 +75,6 @@ function opsPerSecond(target: () => unknown, durationMs: number): number {
   return (calls / elapsed) * 1000;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 function format(value: number): string {
   return Math.round(value).toLocaleString('en-US');

@@ -45,6 +45,7 @@ import { runAdaptersNodeBench } from './adapters-node.js';
 import { runMiddlewareMicro } from './middleware-micro.js';
 import { runNginxBench } from './nginx.js';
 import { runResolveMicro } from './resolve-micro.js';
+import { describeRatios, format, median } from './round-stats.js';
 
 interface BenchOptions {
   rounds: number;
@@ -143,13 +144,7 @@ async function load(server: ChildServer, options: BenchOptions, duration: number
   return { rps: result.requests.average, cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total) };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
-const format = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** What one comparison loads: the candidate server, and the ratio it must reach against bare. */
 interface Comparison {
@@ -198,6 +193,7 @@ async function compareWithBare(comparison: Comparison, options: BenchOptions): P
       `  ratio ${kind}/bare: ${median(ratios).toFixed(3)} (median of the round ratios; target >= ${comparison.target.toFixed(2)}); ` +
         `ratio of the medians ${(median(rps.candidate) / median(rps.bare)).toFixed(3)}`,
     );
+    console.log(`  round ratios: ${describeRatios(ratios)}`);
     console.log(
       `  server CPU per request: bare ${median(cpu.bare).toFixed(1)} µs, ${kind} ${median(cpu.candidate).toFixed(1)} µs ` +
         `(bare/${kind} ${(median(cpu.bare) / median(cpu.candidate)).toFixed(3)})`,
