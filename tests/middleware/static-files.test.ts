@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -281,6 +282,52 @@ for (const [label, options, message] of badOptions) {
     t.throws(() => staticFiles(options as StaticFilesOptions), { message });
   });
 }
+
+test('staticFiles() refuses a FIFO in the root without waiting for a writer', async (t) => {
+  const fifoRoot = mkdtempSync(join(base, 'fifo-'));
+  try {
+    execFileSync('mkfifo', [join(fifoRoot, 'pipe.txt')]);
+  } catch {
+    t.log('mkfifo is not available (install coreutils); nothing to test');
+    t.pass();
+    return;
+  }
+  const recorder = recordingApp({ body: ['from the app'] });
+  const client = new Client(recorder, { middleware: staticFiles({ root: fifoRoot }) });
+  const response = await client.get('/pipe.txt');
+  t.is(response.text(), 'from the app');
+  t.is(recorder.calls.length, 1);
+});
+
+test('staticFiles() closes every file it opened, whatever the answer', async (t) => {
+  if (process.platform !== 'linux') {
+    t.log('counting open descriptors needs /proc (Linux); nothing to test');
+    t.pass();
+    return;
+  }
+  const openDescriptors = (): number => readdirSync('/proc/self/fd').length;
+  const { client } = setup({ prefix: '/static' });
+  const requests: Array<[string, Record<string, string>]> = [
+    ['/static/hello.txt', {}],
+    ['/static/docs', {}],
+    ['/static/docs/', {}],
+    ['/static/empty-dir/', {}],
+    ['/static/hello.txt', { 'If-Modified-Since': LAST_MODIFIED }],
+    ['/static/hello.txt', { Range: 'bytes=50-60' }],
+    ['/static/hello.txt', { 'If-Match': '"other"' }],
+    ['/static/empty.txt', {}],
+    ['/static/missing.txt', {}],
+  ];
+  const statuses: number[] = [];
+  for (const [path, headers] of requests) statuses.push((await client.get(path, { headers })).status);
+  const before = openDescriptors();
+  for (let round = 0; round < 20; round += 1) {
+    for (const [path, headers] of requests) await client.get(path, { headers });
+    await client.request('HEAD', '/static/hello.txt');
+  }
+  t.deepEqual(statuses, [200, 301, 200, 200, 304, 416, 412, 200, 200]);
+  t.is(openDescriptors(), before);
+});
 
 test('staticFiles() rejects a root that is not a directory', (t) => {
   const error = t.throws(() => staticFiles({ root: join(root, 'hello.txt') }));
