@@ -14,6 +14,8 @@ export type {
   MiddlewareObject,
   PipelineMiddleware,
 } from './types.js';
+export { middlewareMixin } from './middleware-mixin.js';
+export type { MixinHooks } from './middleware-mixin.js';
 
 // Signals
 export { Signals } from './signals.js';

@@ -124,7 +124,7 @@ export function afterNext(
   next: NextLayer,
   request: HttpRequest,
   response: LayerAnswer,
-  after: (request: HttpRequest, response: HttpResponseBase) => HttpResponseBase,
+  after: (request: HttpRequest, response: HttpResponseBase) => MaybePromise<HttpResponseBase>,
 ): LayerAnswer {
   if (!isThenable(response)) return after(request, response);
   if (next.inPipeline) {
