@@ -13,7 +13,7 @@ import { MultiValueDict } from './multi-value-dict.js';
 import { parseUrlencoded } from './parse-urlencoded.js';
 import { QueryDict } from './query-dict.js';
 import { readBody } from './read-body.js';
-import { DEFAULT_MAX_MEMORY_SIZE, DEFAULT_MAX_NUMBER_FILES, maxNumberFields, type HttpRequestOptions } from './request-options.js';
+import { DEFAULT_MAX_MEMORY_SIZE, DEFAULT_MAX_NUMBER_FILES, maxMemorySize, maxNumberFields, type HttpRequestOptions } from './request-options.js';
 import type { UploadedFile } from './uploaded-file.js';
 
 /** What the body needs of its request: public members of `HttpRequest`, read when needed (they may change). */
@@ -50,8 +50,7 @@ export class RequestBody {
           ),
         );
       }
-      const limit = this.#request.options.dataUploadMaxMemorySize;
-      this.#bytes = readBody(this.#request.META, limit === undefined ? DEFAULT_MAX_MEMORY_SIZE : limit);
+      this.#bytes = readBody(this.#request.META, maxMemorySize(this.#request.options));
     }
     return this.#bytes;
   }
@@ -109,7 +108,7 @@ export class RequestBody {
     const { POST, FILES } = await parseMultipart(source, String(META.CONTENT_TYPE), {
       maxFields: maxNumberFields(options),
       maxFiles: options.dataUploadMaxNumberFiles === undefined ? DEFAULT_MAX_NUMBER_FILES : options.dataUploadMaxNumberFiles,
-      maxMemorySize: options.dataUploadMaxMemorySize === undefined ? DEFAULT_MAX_MEMORY_SIZE : options.dataUploadMaxMemorySize,
+      maxMemorySize: maxMemorySize(options),
       fileMaxMemorySize: options.fileUploadMaxMemorySize ?? DEFAULT_MAX_MEMORY_SIZE,
     });
     this.POST = POST;

@@ -47,6 +47,12 @@ export const DEFAULT_MAX_MEMORY_SIZE = 2.5 * 1024 * 1024;
 export const DEFAULT_MAX_NUMBER_FIELDS = 1000;
 export const DEFAULT_MAX_NUMBER_FILES = 100;
 
+/** The largest body `options` allow to be read into memory: `dataUploadMaxMemorySize`, its default when unset, null for no limit. */
+export function maxMemorySize(options: HttpRequestOptions): number | null {
+  const max = options.dataUploadMaxMemorySize;
+  return max === undefined ? DEFAULT_MAX_MEMORY_SIZE : max;
+}
+
 /** The most GET/POST fields `options` allow: `dataUploadMaxNumberFields`, its default when unset, null for no limit. */
 export function maxNumberFields(options: HttpRequestOptions): number | null {
   const max = options.dataUploadMaxNumberFields;

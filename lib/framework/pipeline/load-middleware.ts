@@ -78,7 +78,7 @@ function handlerCall(instance: unknown, factoryName: string): (request: HttpRequ
 }
 
 /** The layer's name in messages: the class of an object handler, else the function's or the factory's name. */
-function layerName(instance: MiddlewareHandler, factoryName: string): string {
+export function layerName(instance: MiddlewareHandler, factoryName: string): string {
   if (typeof instance === 'function') return instance.name || factoryName;
   const className = (Object.getPrototypeOf(instance) as { constructor?: { name?: string } } | null)?.constructor?.name;
   return className !== undefined && className !== '' && className !== 'Object' ? className : factoryName;
@@ -147,7 +147,7 @@ function convertExceptionToResponse(
 }
 
 /** A middleware layer (`name` given) must answer with a response; the innermost one checks its own. */
-function checkLayerResult(response: unknown, name: string | undefined): HttpResponseBase {
+export function checkLayerResult(response: unknown, name: string | undefined): HttpResponseBase {
   if (name !== undefined && !(response instanceof HttpResponseBase)) throw notAResponse(response, name);
   return response as HttpResponseBase;
 }

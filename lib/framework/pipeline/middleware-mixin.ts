@@ -27,9 +27,10 @@
  */
 import { describeValue } from '../../protocol/describe-value.js';
 import { ImproperlyConfigured } from '../errors.js';
-import { HttpResponseBase, type HttpRequest } from '../http/index.js';
+import type { HttpRequest, HttpResponseBase } from '../http/index.js';
+import { checkLayerResult, layerName } from './load-middleware.js';
 import { afterNext, convertsOwnErrors, isThenable, nextLayer, type LayerAnswer } from './next-layer.js';
-import type { MaybePromise, MiddlewareHooks, PipelineMiddleware } from './types.js';
+import type { MaybePromise, MiddlewareHandler, MiddlewareHooks, PipelineMiddleware } from './types.js';
 
 /** The hooks of a mixin middleware; each optional, each may be async. */
 export interface MixinHooks extends MiddlewareHooks {
@@ -54,19 +55,18 @@ export function middlewareMixin(hooks: MixinHooks): PipelineMiddleware {
       throw new ImproperlyConfigured(`middlewareMixin() hook ${name} must be a function; got ${describeValue(hook)}.`);
     }
   }
-  const name = layerName(hooks);
+  const name = layerName(hooks as MiddlewareHandler, 'middlewareMixin');
   const processRequest = hooks.processRequest?.bind(hooks);
   const processResponse = hooks.processResponse?.bind(hooks);
 
   return function middlewareMixinFactory(getResponse) {
     const next = nextLayer(getResponse);
-    const fail = (request: HttpRequest, error: unknown): MaybePromise<HttpResponseBase> => next.fail(request, error);
 
     /** `processResponse`'s answer, checked; a late one never rejects (its error becomes a response here). */
     const processed = (request: HttpRequest, response: HttpResponseBase): MaybePromise<HttpResponseBase> => {
       const answer = processResponse!(request, response);
-      if (!isThenable(answer)) return checkResponse(answer, name);
-      return Promise.resolve(answer).then((value) => checkResponse(value, name)).catch((error: unknown) => fail(request, error));
+      if (!isThenable(answer)) return checkLayerResult(answer, name);
+      return Promise.resolve(answer).then((value) => checkLayerResult(value, name)).catch((error: unknown) => next.fail(request, error));
     };
 
     /** The rest of the request once `processRequest` answered later. */
@@ -75,7 +75,7 @@ export function middlewareMixin(hooks: MixinHooks): PipelineMiddleware {
         const response = (await early) || (await next.run(request));
         return processResponse === undefined ? response : await processed(request, response);
       } catch (error) {
-        return fail(request, error);
+        return next.fail(request, error);
       }
     };
 
@@ -94,16 +94,4 @@ export function middlewareMixin(hooks: MixinHooks): PipelineMiddleware {
     if (hooks.processTemplateResponse !== undefined) layer.processTemplateResponse = hooks.processTemplateResponse.bind(hooks);
     return layer;
   };
-}
-
-/** What a hook answered must be a response, as Django's check on what a middleware returns. */
-function checkResponse(response: unknown, name: string): HttpResponseBase {
-  if (response instanceof HttpResponseBase) return response;
-  throw new TypeError(`Middleware ${name} didn't return an HttpResponse object. It returned ${describeValue(response)} instead.`);
-}
-
-/** The hooks' class name, else `middlewareMixin`. */
-function layerName(hooks: object): string {
-  const className = (Object.getPrototypeOf(hooks) as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return className !== undefined && className !== '' && className !== 'Object' ? className : 'middlewareMixin';
 }
