@@ -15,7 +15,8 @@
  *    in-process through the gateway;
  * 5. the compose() micro-benchmark.
  *
- * Each server runs in its own child process, started once and warmed up;
+ * Each server runs in its own child process, warmed up and replaced by a
+ * fresh one every ~80 s of load (bench/paired-rounds.ts says why);
  * autocannon loads them from this process in interleaved rounds (bare,
  * candidate; then candidate, bare; …) so drift in the machine affects both
  * alike, and neither is always measured second.
@@ -34,18 +35,15 @@
  *   --only PARTS      BENCH_ONLY          a comma-separated subset of: hello, framework,
  *                                         adapters, nginx, resolve, middleware, compose
  */
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { inAlternatingOrder } from './alternate.js';
+import { compareServers } from './compare-servers.js';
 import { runComposeMicro } from './compose-micro.js';
 import { FRAMEWORK_PATH } from './framework-app.js';
 import { runAdaptersNodeBench } from './adapters-node.js';
 import { runMiddlewareMicro } from './middleware-micro.js';
 import { runNginxBench } from './nginx.js';
 import { runResolveMicro } from './resolve-micro.js';
-import { describeRatios, format, median } from './round-stats.js';
+import { format, median } from './round-stats.js';
 
 interface BenchOptions {
   rounds: number;
@@ -98,119 +96,27 @@ function positiveInteger(name: string, text: string): number {
   return value;
 }
 
-type ServerKind = 'bare' | 'tsgi' | 'framework';
-
-interface ChildServer {
-  kind: ServerKind;
-  url: string;
-  child: ChildProcess;
-}
-
-/** Starts `hello-server.js kind` and waits for the port it reports; `path` is what the load requests. */
-function startServer(kind: ServerKind, path = '/'): Promise<ChildServer> {
-  const child = fork(new URL('./hello-server.js', import.meta.url), [kind], { stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`bench: the ${kind} server exited early (code ${code}).`)));
-    child.once('message', (message: { port: number }) => {
-      resolve({ kind, url: `http://127.0.0.1:${message.port}${path}`, child });
-    });
-  });
-}
-
-/** The child's CPU time so far, in microseconds (user + system). */
-function cpuTime(server: ChildServer): Promise<number> {
-  return new Promise((resolve) => {
-    server.child.once('message', (message: { cpu: NodeJS.CpuUsage }) => resolve(message.cpu.user + message.cpu.system));
-    server.child.send('cpu');
-  });
-}
-
-interface Load {
-  /** Requests per second. */
-  rps: number;
-  /** Server CPU microseconds per request. */
-  cpuPerRequest: number;
-}
-
-/** Loads one server for `duration` seconds. */
-async function load(server: ChildServer, options: BenchOptions, duration: number): Promise<Load> {
-  const cpuBefore = await cpuTime(server);
-  const result = await autocannon({ url: server.url, connections: options.connections, duration });
-  const cpuAfter = await cpuTime(server);
-  if (result.errors > 0 || result.non2xx > 0) {
-    console.warn(`  warning: ${server.kind} had ${result.errors} errors and ${result.non2xx} non-2xx responses`);
-  }
-  return { rps: result.requests.average, cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total) };
-}
-
-
-
-/** What one comparison loads: the candidate server, and the ratio it must reach against bare. */
-interface Comparison {
-  title: string;
-  kind: Exclude<ServerKind, 'bare'>;
-  path: string;
-  target: number;
-}
-
-async function compareWithBare(comparison: Comparison, options: BenchOptions): Promise<void> {
-  const { kind } = comparison;
-  console.log(
-    `${comparison.title}: ${options.rounds} rounds x ${options.duration} s, ${options.connections} connections, ` +
-      `node ${process.version}`,
-  );
-  const bare = await startServer('bare');
-  const candidate = await startServer(kind, comparison.path);
-  try {
-    // Warm-up: let both JITs settle before anything is recorded.
-    await load(bare, options, 2);
-    await load(candidate, options, 2);
-    const rps = { bare: [] as number[], candidate: [] as number[] };
-    const cpu = { bare: [] as number[], candidate: [] as number[] };
-    for (let round = 1; round <= options.rounds; round += 1) {
-      const [bareLoad, candidateLoad] = await inAlternatingOrder(
-        round,
-        () => load(bare, options, options.duration),
-        () => load(candidate, options, options.duration),
-      );
-      rps.bare.push(bareLoad.rps);
-      rps.candidate.push(candidateLoad.rps);
-      cpu.bare.push(bareLoad.cpuPerRequest);
-      cpu.candidate.push(candidateLoad.cpuPerRequest);
-      console.log(
-        `  round ${round}: bare ${format(bareLoad.rps)} req/s (${bareLoad.cpuPerRequest.toFixed(1)} µs CPU/req), ` +
-          `${kind} ${format(candidateLoad.rps)} req/s (${candidateLoad.cpuPerRequest.toFixed(1)} µs CPU/req), ` +
-          `ratio ${(candidateLoad.rps / bareLoad.rps).toFixed(3)}`,
-      );
-    }
-    console.log(`  median: bare ${format(median(rps.bare))} req/s, ${kind} ${format(median(rps.candidate))} req/s`);
-    // The figure of merit pairs each round with its neighbour: the machine's throughput drifts
-    // from round to round (by a third on a busy 2-core machine), which a ratio of the two
-    // medians, taken from different rounds, would mistake for a difference between servers.
-    const ratios = rps.candidate.map((candidateRps, i) => candidateRps / (rps.bare[i] as number));
-    console.log(
-      `  ratio ${kind}/bare: ${median(ratios).toFixed(3)} (median of the round ratios; target >= ${comparison.target.toFixed(2)}); ` +
-        `ratio of the medians ${(median(rps.candidate) / median(rps.bare)).toFixed(3)}`,
-    );
-    console.log(`  round ratios: ${describeRatios(ratios)}`);
-    console.log(
-      `  server CPU per request: bare ${median(cpu.bare).toFixed(1)} µs, ${kind} ${median(cpu.candidate).toFixed(1)} µs ` +
-        `(bare/${kind} ${(median(cpu.bare) / median(cpu.candidate)).toFixed(3)})`,
-    );
-  } finally {
-    bare.child.disconnect();
-    candidate.child.disconnect();
-  }
-}
+/** The server script both comparisons run: bare node:http, tsgi's hello world, or the framework app. */
+const HELLO_SERVER = new URL('./hello-server.js', import.meta.url);
 
 async function benchHttp(options: BenchOptions): Promise<void> {
   const { only } = options;
-  if (only.has('hello')) await compareWithBare({ title: 'HTTP hello world', kind: 'tsgi', path: '/', target: 0.95 }, options);
+  const print = (line: string) => console.log(line);
+  if (only.has('hello')) {
+    await compareServers({ title: 'HTTP hello world', script: HELLO_SERVER, baseline: 'bare', candidate: 'tsgi', target: 0.95 }, options, print);
+  }
   if (only.has('framework')) {
-    await compareWithBare(
-      { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', kind: 'framework', path: FRAMEWORK_PATH, target: 0.75 },
+    await compareServers(
+      {
+        title: 'Framework request (5 pipeline middleware, 100 routes, JSON)',
+        script: HELLO_SERVER,
+        baseline: 'bare',
+        candidate: 'framework',
+        path: FRAMEWORK_PATH,
+        target: 0.75,
+      },
       options,
+      print,
     );
   }
   if (only.has('adapters')) for (const line of await runAdaptersNodeBench(options)) console.log(line);
