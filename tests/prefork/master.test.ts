@@ -23,6 +23,21 @@ test('tsgi serve --workers 2 answers from two worker processes', async (t) => {
   t.regex(answer.body, /^ok \/hello \d+$/);
 });
 
+test('node options given to the master reach every worker (e.g. --no-memory-reducer)', async (t) => {
+  const server = startServe(t, [FIXTURE_APP, '--bind', '127.0.0.1:0', '--workers', '2'], {
+    nodeArgs: ['--no-memory-reducer', '--max-old-space-size=300'],
+  });
+  const port = await server.port();
+  await server.waitFor(/Booting worker 2 \(pid \d+\)/);
+  const seen = new Map<number, unknown>();
+  for (let i = 0; i < 40 && seen.size < 2; i += 1) {
+    const { pid, execArgv } = JSON.parse((await get(port, '/exec-argv')).body) as { pid: number; execArgv: unknown };
+    seen.set(pid, execArgv);
+  }
+  t.is(seen.size, 2, 'round-robin reaches both workers');
+  for (const execArgv of seen.values()) t.deepEqual(execArgv, ['--no-memory-reducer', '--max-old-space-size=300']);
+});
+
 test('SIGTERM lets a request in flight finish, then the server exits 0', async (t) => {
   const server = startServe(t, [FIXTURE_APP, '--bind', '127.0.0.1:0', '--workers', '1']);
   const port = await server.port();

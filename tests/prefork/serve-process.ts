@@ -33,9 +33,9 @@ export interface ServeProcess {
   signal(name: NodeJS.Signals): void;
 }
 
-/** Spawns `tsgi serve ARGS`; the test's teardown kills it if it still runs. */
-export function startServe(t: ExecutionContext, args: string[], options: { cwd?: string } = {}): ServeProcess {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], {
+/** Spawns `node NODE-ARGS tsgi serve ARGS`; the test's teardown kills it if it still runs. */
+export function startServe(t: ExecutionContext, args: string[], options: { cwd?: string; nodeArgs?: string[] } = {}): ServeProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN, 'serve', ...args], {
     cwd: options.cwd ?? process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
