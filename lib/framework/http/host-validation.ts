@@ -8,6 +8,7 @@
  * and every subdomain; anything else matches exactly. Matching ignores case
  * and the port.
  */
+import { DisallowedHost } from '../errors.js';
 
 /** A DNS name (RFC 1034/1035 letters, digits, `-`, `.`) or a bracketed IPv6 literal, then an optional port. */
 const HOST = /^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$/;
@@ -62,3 +63,22 @@ function hostMatches(host: string, allowedHosts: readonly string[]): boolean {
 
 /** What Django allows when DEBUG is on and ALLOWED_HOSTS is empty. */
 export const DEBUG_ALLOWED_HOSTS: readonly string[] = Object.freeze(['.localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * `host` when it is valid and allowed by `options.allowedHosts` (or, with
+ * `debug` and no list, by Django's local defaults).
+ *
+ * @throws DisallowedHost naming the host and, when its domain is valid, what to add to allowedHosts
+ */
+export function checkAllowedHost(host: string, options: { readonly allowedHosts?: readonly string[]; readonly debug?: boolean }): string {
+  let allowedHosts = options.allowedHosts ?? [];
+  if (options.debug === true && allowedHosts.length === 0) allowedHosts = DEBUG_ALLOWED_HOSTS;
+  if (isAllowedHost(host, allowedHosts)) return host;
+  const { domain } = splitDomainPort(host);
+  const shown = `'${host.replace(/[\\']/g, '\\$&')}'`;
+  throw new DisallowedHost(
+    domain === ''
+      ? `Invalid HTTP_HOST header: ${shown}. The domain name provided is not valid according to RFC 1034/1035.`
+      : `Invalid HTTP_HOST header: ${shown}. You may need to add '${domain}' to allowedHosts.`,
+  );
+}

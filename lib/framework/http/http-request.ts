@@ -17,53 +17,25 @@
  */
 import { Buffer } from 'node:buffer';
 import { inspect } from 'node:util';
-import { BadRequest, DisallowedHost } from '../errors.js';
+import { BadRequest } from '../errors.js';
 import { isAscii } from '../../protocol/ascii-case.js';
 import { TsgiError } from '../../protocol/errors.js';
 import type { Environ } from '../../protocol/types.js';
-import type { Kwargs } from '../types.js';
 import { parseHeaderParameters } from './header-parameters.js';
-import { DEBUG_ALLOWED_HOSTS, isAllowedHost, splitDomainPort } from './host-validation.js';
+import { checkAllowedHost } from './host-validation.js';
 import { MediaType, parseAccept } from './media-type.js';
 import type { MultiValueDict } from './multi-value-dict.js';
 import { parseCookie } from './parse-cookie.js';
 import { QueryDict, decodeBytes } from './query-dict.js';
 import { RequestBody } from './request-body.js';
 import { RequestHeaders } from './request-headers.js';
+import type { RequestResolverMatch, RequestReverseOptions, Reverser } from './request-urlconf.js';
 import { maxNumberFields, type HttpRequestOptions } from './request-options.js';
 import type { UploadedFile } from './uploaded-file.js';
 import { byteStringToUri, escapeUriPath, iriToUri, repercentBrokenUnicode, splitUrl } from './uri-encoding.js';
 
 export type { HttpRequestOptions } from './request-options.js';
-
-/** What the resolver found for this request (the urls part's `ResolverMatch` has these fields). */
-export interface RequestResolverMatch {
-  readonly view: unknown;
-  readonly args: readonly string[];
-  readonly kwargs: Kwargs;
-  readonly urlName: string | null;
-  readonly route: string;
-  readonly appNames: readonly string[];
-  readonly appName: string;
-  readonly namespaces: readonly string[];
-  readonly namespace: string;
-  readonly viewName: string;
-}
-
-/** Options of `reverse()`, as the URLconf takes them. */
-export interface RequestReverseOptions {
-  args?: unknown[];
-  kwargs?: Kwargs;
-  currentApp?: string;
-  query?: unknown;
-  fragment?: string;
-  scriptPrefix?: string;
-}
-
-/** What `request.reverse()` delegates to: the URLconf that resolved the request. */
-export interface Reverser {
-  reverse(name: string | ((...args: never[]) => unknown), options?: RequestReverseOptions): string;
-}
+export type { RequestResolverMatch, RequestReverseOptions, Reverser } from './request-urlconf.js';
 
 /** What `close()` answers when there are no upload files (one settled Promise, shared). */
 export const NOTHING_TO_CLOSE: Promise<void> = Promise.resolve();
@@ -288,18 +260,7 @@ export class HttpRequest {
    * @throws DisallowedHost when the host is invalid or not allowed
    */
   getHost(): string {
-    if (this.#host !== undefined) return this.#host;
-    const host = this.#rawHost();
-    let allowedHosts = this.#options.allowedHosts ?? [];
-    if (this.#options.debug === true && allowedHosts.length === 0) allowedHosts = DEBUG_ALLOWED_HOSTS;
-    if (isAllowedHost(host, allowedHosts)) return (this.#host = host);
-    const { domain } = splitDomainPort(host);
-    const shown = `'${host.replace(/[\\']/g, '\\$&')}'`;
-    throw new DisallowedHost(
-      domain === ''
-        ? `Invalid HTTP_HOST header: ${shown}. The domain name provided is not valid according to RFC 1034/1035.`
-        : `Invalid HTTP_HOST header: ${shown}. You may need to add '${domain}' to allowedHosts.`,
-    );
+    return (this.#host ??= checkAllowedHost(this.#rawHost(), this.#options));
   }
 
   #rawHost(): string {
