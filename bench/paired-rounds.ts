@@ -7,7 +7,8 @@
  * longer runs start a fresh pair. The reason is V8's memory reducer: about
  * 100 s after a process's first full GC (its watchdog), a process that sits
  * idle now and then, as each server does while the other is loaded, gets a
- * memory-reducing GC that shrinks the heap and throws away optimized code.
+ * memory-reducing GC that shrinks the heap, followed by the deoptimization
+ * of node's stream and HTTP functions.
  * For the next minute or more that server needs 20–75% more CPU per request
  * (measured on bare node:http and on tsgi alike; gone with
  * `--no-memory-reducer`). It strikes one process of the pair at a time, so a
