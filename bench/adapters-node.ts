@@ -7,14 +7,10 @@
  * (b) a tsgi hello world served through `toNodeHandler` on node:http,
  *     against the same app on tsgi's development server.
  *
- * Each server runs in its own child process (bench/adapter-server.ts), is
- * warmed up, replaced by a fresh one every ~80 s of load
- * (bench/paired-rounds.ts), and loaded by autocannon from this process in
- * interleaved rounds (baseline, adapter, baseline, adapter, …) so drift on
- * the machine affects both alike. Reported: the medians, the median of the per-round
- * ratios adapter/baseline (the figure of merit) and the ratio of the medians,
- * and the server's CPU time per request, the steadier figure when the load
- * generator shares the machine.
+ * Both run as bench/compare-servers.ts runs every HTTP comparison: each
+ * server in its own child process (bench/adapter-server.ts), loaded in
+ * alternating rounds, with the median of the per-round ratios
+ * adapter/baseline as the figure of merit.
  */
 import type { AdapterServerKind } from './adapter-server.js';
 import { compareServers } from './compare-servers.js';

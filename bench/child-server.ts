@@ -25,7 +25,7 @@ export interface Load {
 }
 
 /** Starts `script kind` and waits for the port it reports; `path` is what the load requests. */
-export function startChildServer(script: URL, kind: string, path = '/'): Promise<ChildServer> {
+export function startChildServer(script: URL, kind: string, path: string | undefined = '/'): Promise<ChildServer> {
   const child = fork(script, [kind], { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -56,7 +56,7 @@ export async function loadChildServer(server: ChildServer, connections: number, 
 /** How runPairedRounds() starts, loads and stops a baseline and a candidate served by `script`. */
 export function childServerPair(
   script: URL,
-  kinds: { baseline: string; candidate: string; path?: string },
+  kinds: { baseline: string; candidate: string; path?: string | undefined },
   connections: number,
 ): Pick<PairedRoundsPlan<ChildServer, Load>, 'start' | 'stop' | 'load'> {
   return {

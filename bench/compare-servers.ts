@@ -40,7 +40,7 @@ export async function compareServers(comparison: ServerComparison, options: Load
   print(`${comparison.title}: ${options.rounds} rounds x ${options.duration} s, ${options.connections} connections, node ${process.version}`);
   const { baseline: base, candidate: cand } = await runPairedRounds(
     {
-      ...childServerPair(comparison.script, { baseline, candidate, ...pathOf(comparison) }, options.connections),
+      ...childServerPair(comparison.script, { baseline, candidate, path: comparison.path }, options.connections),
       onFreshPair: (round) => print(`  (fresh server processes from round ${round} on; see bench/paired-rounds.ts)`),
       onRound: (round, b, c) => print(`  round ${round}: ${describeLoad(baseline, b)}, ${describeLoad(candidate, c)}, ratio ${(c.rps / b.rps).toFixed(3)}`),
     },
@@ -59,10 +59,6 @@ export async function compareServers(comparison: ServerComparison, options: Load
     `  server CPU per request: ${baseline} ${cpu.base.toFixed(1)} µs, ${candidate} ${cpu.cand.toFixed(1)} µs ` +
       `(${baseline}/${candidate} ${(cpu.base / cpu.cand).toFixed(3)})`,
   );
-}
-
-function pathOf(comparison: ServerComparison): { path?: string } {
-  return comparison.path === undefined ? {} : { path: comparison.path };
 }
 
 function describeLoad(kind: string, load: Load): string {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`, in four parts:
+ * `npm run bench`, in five parts:
  *
  * 1. tsgi's development server against bare node:http, both serving the same
  *    11-byte hello world (target: tsgi/bare >= 0.95);
