@@ -149,8 +149,6 @@ async function probe(target: Runnable, options: GatewayOptions): Promise<number>
   return head?.status ?? 0;
 }
 
-
-
 /** Measures every bundled middleware; resolves to the lines to print. */
 export async function runMiddlewareMicro(options: MiddlewareMicroOptions): Promise<string[]> {
   const { rounds, durationMs = 250 } = options;

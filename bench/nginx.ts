@@ -86,8 +86,6 @@ function autocannon(url: string, connections: number, run: { seconds: number } |
   });
 }
 
-
-
 /** A server under test and the URL autocannon loads. */
 interface Target {
   name: string;

@@ -17,7 +17,7 @@ import findMyWay from 'find-my-way';
 import { match } from 'path-to-regexp';
 import type { HttpResponse } from '../lib/framework/http/http-response.js';
 import { createResolver, path, type UrlConf } from '../lib/framework/urls/index.js';
-import { median } from './round-stats.js';
+import { format, median } from './round-stats.js';
 
 export interface ResolveMicroOptions {
   /** Interleaved rounds per size; the medians are reported. */
@@ -73,11 +73,6 @@ function opsPerSecond(target: () => unknown, durationMs: number): number {
   // Counting results keeps the calls from being optimised away, and proves each one found the route.
   if (misses !== 0) throw new Error(`resolve-micro: ${misses} of ${calls} calls found no route.`);
   return (calls / elapsed) * 1000;
-}
-
-
-function format(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
 }
 
 /** Runs the benchmark; returns the lines to print. */
