@@ -23,8 +23,8 @@ export interface ServerComparison {
   candidate: string;
   /** What the load requests; `/` by default. */
   path?: string;
-  /** The candidate/baseline ratio the comparison must reach. */
-  target: number;
+  /** The candidate/baseline ratio the comparison must reach; none for a reference point. */
+  target?: number;
 }
 
 export interface LoadOptions {
@@ -51,7 +51,7 @@ export async function compareServers(comparison: ServerComparison, options: Load
   const ratios = rps.cand.map((candidateRps, i) => candidateRps / (rps.base[i] as number));
   print(`  median: ${baseline} ${format(median(rps.base))} req/s, ${candidate} ${format(median(rps.cand))} req/s`);
   print(
-    `  ratio ${candidate}/${baseline}: ${median(ratios).toFixed(3)} (median of the round ratios; target >= ${comparison.target.toFixed(2)}); ` +
+    `  ratio ${candidate}/${baseline}: ${median(ratios).toFixed(3)} (median of the round ratios; ${describeTarget(comparison.target)}); ` +
       `ratio of the medians ${(median(rps.cand) / median(rps.base)).toFixed(3)}`,
   );
   print(`  round ratios: ${describeRatios(ratios)}`);
@@ -59,6 +59,10 @@ export async function compareServers(comparison: ServerComparison, options: Load
     `  server CPU per request: ${baseline} ${cpu.base.toFixed(1)} µs, ${candidate} ${cpu.cand.toFixed(1)} µs ` +
       `(${baseline}/${candidate} ${(cpu.base / cpu.cand).toFixed(3)})`,
   );
+}
+
+function describeTarget(target: number | undefined): string {
+  return target === undefined ? 'a reference point, no target' : `target >= ${target.toFixed(2)}`;
 }
 
 function describeLoad(kind: string, load: Load): string {

@@ -1,10 +1,11 @@
 /**
  * One benchmark server, run in a child process by run.ts:
- * `node dist/bench/hello-server.js bare|tsgi|framework`. `bare` and `tsgi`
+ * `node dist/bench/hello-server.js bare|tsgi|framework|fastify`. `bare` and `tsgi`
  * answer every request with the same 11-byte `hello world` as text/plain
  * with a Content-Length; tsgi's Server header is turned off so both send
  * the same headers. `framework` serves bench/framework-app.ts (five
- * pipeline middleware, a 100-route URLconf, a JSON response).
+ * pipeline middleware, a 100-route URLconf, a JSON response); `fastify` the
+ * same stack in fastify (bench/fastify-app.ts), loaded only when asked for.
  * The child reports its port over IPC, answers 'cpu' with its CPU time so
  * far (`process.cpuUsage()`), and exits when the parent disconnects.
  */
@@ -36,12 +37,23 @@ async function startTsgi(app: Application): Promise<number> {
   return server.port;
 }
 
-const kind = process.argv[2];
-if (kind !== 'bare' && kind !== 'tsgi' && kind !== 'framework') {
-  console.error(`hello-server: the argument must be 'bare', 'tsgi' or 'framework'; got ${String(kind)}.`);
-  process.exit(2);
+async function start(kind: string | undefined): Promise<number> {
+  switch (kind) {
+    case 'bare':
+      return startBare();
+    case 'tsgi':
+      return startTsgi(helloApp);
+    case 'framework':
+      return startTsgi(frameworkApp);
+    case 'fastify':
+      return (await import('./fastify-app.js')).startFastify();
+    default:
+      console.error(`hello-server: the argument must be 'bare', 'tsgi', 'framework' or 'fastify'; got ${String(kind)}.`);
+      process.exit(2);
+  }
 }
-const port = kind === 'bare' ? await startBare() : await startTsgi(kind === 'tsgi' ? helloApp : frameworkApp);
+
+const port = await start(process.argv[2]);
 process.send?.({ port });
 process.on('message', (message) => {
   if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });

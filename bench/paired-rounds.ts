@@ -19,8 +19,14 @@ import { inAlternatingOrder } from './alternate.js';
 /** Seconds of load a pair of server processes takes before a fresh pair replaces it. */
 export const PAIR_LIFETIME_S = 80;
 
-/** Seconds each server of a fresh pair is loaded before any round is recorded. */
-export const WARM_UP_S = 2;
+/**
+ * Seconds each server of a fresh pair is loaded before any round is recorded:
+ * until V8 has optimized what the requests run. In 2 s windows from start,
+ * the framework server needed ~2x its settled CPU per request in the first
+ * window and still ~25% more in the second (fastify alike, bare node:http
+ * ~10%), settling from the third on.
+ */
+export const WARM_UP_S = 4;
 
 export interface ServerPair<S> {
   baseline: S;

@@ -6,7 +6,8 @@
  * 2. a full framework request (five pipeline middleware, a 100-route
  *    URLconf hit on its last route with an int captured, a JSON response)
  *    through the development server, against the same bare node:http hello
- *    world (target: framework/bare >= 0.75);
+ *    world (target: framework/bare >= 0.75); then the same stack in fastify
+ *    against bare node:http, the reference point issue 3 names (no target);
  *    then the Node adapters against serving natively (bench/adapters-node.ts),
  *    then nginx in front of tsgi over uwsgi and HTTP, worker scaling and RSS
  *    (bench/nginx.ts);
@@ -33,7 +34,7 @@
  *   --connections C   BENCH_CONNECTIONS   concurrent connections (default 50)
  *   --skip-http       BENCH_SKIP_HTTP=1   only the in-process micro-benchmarks
  *   --only PARTS      BENCH_ONLY          a comma-separated subset of: hello, framework,
- *                                         adapters, nginx, resolve, middleware, compose
+ *                                         fastify, adapters, nginx, resolve, middleware, compose
  */
 import { parseArgs } from 'node:util';
 import { compareServers } from './compare-servers.js';
@@ -54,7 +55,7 @@ interface BenchOptions {
   only: ReadonlySet<Part>;
 }
 
-const PARTS = ['hello', 'framework', 'adapters', 'nginx', 'resolve', 'middleware', 'compose'] as const;
+const PARTS = ['hello', 'framework', 'fastify', 'adapters', 'nginx', 'resolve', 'middleware', 'compose'] as const;
 type Part = (typeof PARTS)[number];
 
 function readOptions(): BenchOptions {
@@ -96,7 +97,7 @@ function positiveInteger(name: string, text: string): number {
   return value;
 }
 
-/** The server script both comparisons run: bare node:http, tsgi's hello world, or the framework app. */
+/** The server script the comparisons run: bare node:http, tsgi's hello world, the framework app or its fastify twin. */
 const HELLO_SERVER = new URL('./hello-server.js', import.meta.url);
 
 async function benchHttp(options: BenchOptions): Promise<void> {
@@ -114,6 +115,19 @@ async function benchHttp(options: BenchOptions): Promise<void> {
         candidate: 'framework',
         path: FRAMEWORK_PATH,
         target: 0.75,
+      },
+      options,
+      print,
+    );
+  }
+  if (only.has('fastify')) {
+    await compareServers(
+      {
+        title: "Reference: the framework request's stack in fastify (bench/fastify-app.ts)",
+        script: HELLO_SERVER,
+        baseline: 'bare',
+        candidate: 'fastify',
+        path: FRAMEWORK_PATH,
       },
       options,
       print,
