@@ -37,7 +37,7 @@
  *                                         fastify, adapters, nginx, resolve, middleware, compose
  */
 import { parseArgs } from 'node:util';
-import { compareServers } from './compare-servers.js';
+import { compareServers, type ServerComparison } from './compare-servers.js';
 import { runComposeMicro } from './compose-micro.js';
 import { FRAMEWORK_PATH } from './framework-app.js';
 import { runAdaptersNodeBench } from './adapters-node.js';
@@ -100,38 +100,18 @@ function positiveInteger(name: string, text: string): number {
 /** The server script the comparisons run: bare node:http, tsgi's hello world, the framework app or its fastify twin. */
 const HELLO_SERVER = new URL('./hello-server.js', import.meta.url);
 
+/** The comparisons of hello-server.ts's servers against bare node:http, by part, in the order they run. */
+const SERVER_COMPARISONS: ReadonlyArray<[Part, Omit<ServerComparison, 'script' | 'baseline'>]> = [
+  ['hello', { title: 'HTTP hello world', candidate: 'tsgi', target: 0.95 }],
+  ['framework', { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', candidate: 'framework', path: FRAMEWORK_PATH, target: 0.75 }],
+  ['fastify', { title: "Reference: the framework request's stack in fastify (bench/fastify-app.ts)", candidate: 'fastify', path: FRAMEWORK_PATH }],
+];
+
 async function benchHttp(options: BenchOptions): Promise<void> {
   const { only } = options;
   const print = (line: string) => console.log(line);
-  if (only.has('hello')) {
-    await compareServers({ title: 'HTTP hello world', script: HELLO_SERVER, baseline: 'bare', candidate: 'tsgi', target: 0.95 }, options, print);
-  }
-  if (only.has('framework')) {
-    await compareServers(
-      {
-        title: 'Framework request (5 pipeline middleware, 100 routes, JSON)',
-        script: HELLO_SERVER,
-        baseline: 'bare',
-        candidate: 'framework',
-        path: FRAMEWORK_PATH,
-        target: 0.75,
-      },
-      options,
-      print,
-    );
-  }
-  if (only.has('fastify')) {
-    await compareServers(
-      {
-        title: "Reference: the framework request's stack in fastify (bench/fastify-app.ts)",
-        script: HELLO_SERVER,
-        baseline: 'bare',
-        candidate: 'fastify',
-        path: FRAMEWORK_PATH,
-      },
-      options,
-      print,
-    );
+  for (const [part, comparison] of SERVER_COMPARISONS) {
+    if (only.has(part)) await compareServers({ ...comparison, script: HELLO_SERVER, baseline: 'bare' }, options, print);
   }
   if (only.has('adapters')) for (const line of await runAdaptersNodeBench(options)) console.log(line);
   // Prints as it goes (nginx in front of tsgi over uwsgi and HTTP, worker scaling, RSS).
