@@ -1,0 +1,93 @@
+/**
+ * The requests `npm run bench:instructions` counts, run in-process through
+ * `runGateway` with a sink that discards the response, so no socket or
+ * HTTP parser adds to the count:
+ *
+ * - `hello`: tsgi's hello world (no framework);
+ * - `framework-minimal`: the framework with one route, no middleware, a JSON view;
+ * - `framework`: the framework benchmark's stack (bench/framework-app.ts).
+ *
+ * `node dist/bench/instruction-cases.js CASE N` runs WARM_UP requests, then
+ * N more; bench/instructions.ts runs it under callgrind for N = 0 and for a
+ * larger N, and the difference divided by N is what one request costs.
+ */
+import { pathToFileURL } from 'node:url';
+import { defaultGatewayOptions, runGateway } from '../lib/gateway/index.js';
+import type { GatewayRequest, ResponseSink } from '../lib/gateway/types.js';
+import { createApplication, JsonResponse, path } from '../lib/framework/index.js';
+import type { Application } from '../lib/protocol/types.js';
+import { FRAMEWORK_PATH, frameworkApp } from './framework-app.js';
+
+/** Requests run before the counted ones, so V8 has optimized what they run. */
+export const WARM_UP = 20_000;
+
+const HELLO = Buffer.from('hello world');
+
+const CASES: Record<string, { app: Application; target: string }> = {
+  hello: {
+    app: (_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return [HELLO];
+    },
+    target: '/',
+  },
+  'framework-minimal': {
+    app: createApplication({
+      urlpatterns: [path('items/<int:id>/', (_request, { id }) => new JsonResponse({ id, name: `item ${id}` }))],
+      allowedHosts: ['127.0.0.1'],
+    }),
+    target: FRAMEWORK_PATH,
+  },
+  framework: { app: frameworkApp, target: FRAMEWORK_PATH },
+};
+
+/** The names `runCase()` takes, in the order the report lists them. */
+export const CASE_NAMES: readonly string[] = Object.keys(CASES);
+
+const RAW_HEADERS = ['Host', '127.0.0.1:8000', 'User-Agent', 'bench/1', 'Accept', '*/*'];
+const OPTIONS = defaultGatewayOptions({ serverSoftware: '' });
+
+function request(target: string): GatewayRequest {
+  return {
+    method: 'GET',
+    target,
+    protocol: 'HTTP/1.1',
+    rawHeaders: RAW_HEADERS,
+    body: null,
+    remoteAddress: '127.0.0.1',
+    remotePort: 50000,
+    serverName: '127.0.0.1',
+    serverPort: 8000,
+    urlScheme: 'http',
+  };
+}
+
+/** Runs `count` requests of case `name`; resolves with the status of the last one. */
+export async function runCase(name: string, count: number): Promise<number> {
+  const chosen = CASES[name];
+  if (chosen === undefined) {
+    throw new TypeError(`bench: unknown instruction case '${name}'; use one of ${CASE_NAMES.join(', ')}.`);
+  }
+  let status = 0;
+  const sink: ResponseSink = {
+    start: (head) => {
+      status = head.status;
+    },
+    write: () => {},
+    end: () => {},
+    abort: () => {},
+    disconnected: false,
+    addsDate: true,
+    get signal() {
+      return new AbortController().signal;
+    },
+  };
+  for (let i = 0; i < count; i += 1) await runGateway(chosen.app, request(chosen.target), sink, OPTIONS);
+  return status;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [name = '', count = '0'] = process.argv.slice(2);
+  await runCase(name, WARM_UP);
+  await runCase(name, Number(count));
+}
