@@ -16,7 +16,7 @@
  * with each other, not with `npm run bench`'s figures.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CASE_NAMES } from './instruction-cases.js';
 
 /** Requests counted per case. */
@@ -34,7 +34,7 @@ export function collectedInstructions(report: string): number {
 
 /** Instructions of one run of `name` with `count` counted requests. */
 function countRun(name: string, count: number): Promise<number> {
-  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, '--single-threaded', SCRIPT.pathname, name, String(count)];
+  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', process.execPath, '--single-threaded', fileURLToPath(SCRIPT), name, String(count)];
   return new Promise((resolve, reject) => {
     execFile('valgrind', args, { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
       if (error) reject(new Error(`bench: callgrind failed for case '${name}': ${error.message}\n${stderr.slice(-400)}`));
