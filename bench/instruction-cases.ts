@@ -11,12 +11,12 @@
  * N more; bench/instructions.ts runs it under callgrind for N = 0 and for a
  * larger N, and the difference divided by N is what one request costs.
  */
-import { pathToFileURL } from 'node:url';
 import { defaultGatewayOptions, runGateway } from '../lib/gateway/index.js';
-import type { GatewayRequest, ResponseSink } from '../lib/gateway/types.js';
+import type { ResponseSink } from '../lib/gateway/types.js';
 import { createApplication, JsonResponse, path } from '../lib/framework/index.js';
 import type { Application } from '../lib/protocol/types.js';
 import { FRAMEWORK_PATH, frameworkApp } from './framework-app.js';
+import { discardingSink, isMainModule, makeRequest } from './in-process.js';
 
 /** Requests run before the counted ones, so V8 has optimized what they run. */
 export const WARM_UP = 20_000;
@@ -34,7 +34,7 @@ const CASES: Record<string, { app: Application; target: string }> = {
   'framework-minimal': {
     app: createApplication({
       urlpatterns: [path('items/<int:id>/', (_request, { id }) => new JsonResponse({ id, name: `item ${id}` }))],
-      allowedHosts: ['127.0.0.1'],
+      allowedHosts: ['localhost'],
     }),
     target: FRAMEWORK_PATH,
   },
@@ -44,23 +44,7 @@ const CASES: Record<string, { app: Application; target: string }> = {
 /** The names `runCase()` takes, in the order the report lists them. */
 export const CASE_NAMES: readonly string[] = Object.keys(CASES);
 
-const RAW_HEADERS = ['Host', '127.0.0.1:8000', 'User-Agent', 'bench/1', 'Accept', '*/*'];
 const OPTIONS = defaultGatewayOptions({ serverSoftware: '' });
-
-function request(target: string): GatewayRequest {
-  return {
-    method: 'GET',
-    target,
-    protocol: 'HTTP/1.1',
-    rawHeaders: RAW_HEADERS,
-    body: null,
-    remoteAddress: '127.0.0.1',
-    remotePort: 50000,
-    serverName: '127.0.0.1',
-    serverPort: 8000,
-    urlScheme: 'http',
-  };
-}
 
 /** Runs `count` requests of case `name`; resolves with the status of the last one. */
 export async function runCase(name: string, count: number): Promise<number> {
@@ -69,25 +53,16 @@ export async function runCase(name: string, count: number): Promise<number> {
     throw new TypeError(`bench: unknown instruction case '${name}'; use one of ${CASE_NAMES.join(', ')}.`);
   }
   let status = 0;
-  const sink: ResponseSink = {
-    start: (head) => {
-      status = head.status;
-    },
-    write: () => {},
-    end: () => {},
-    abort: () => {},
-    disconnected: false,
-    addsDate: true,
-    get signal() {
-      return new AbortController().signal;
-    },
-  };
-  for (let i = 0; i < count; i += 1) await runGateway(chosen.app, request(chosen.target), sink, OPTIONS);
+  const sink: ResponseSink = { ...discardingSink, start: (head) => { status = head.status; } };
+  const request = makeRequest({ target: chosen.target });
+  for (let i = 0; i < count; i += 1) await runGateway(chosen.app, request(), sink, OPTIONS);
   return status;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const [name = '', count = '0'] = process.argv.slice(2);
+  const counted = Number(count);
+  if (!Number.isSafeInteger(counted) || counted < 0) throw new TypeError(`bench: the count of requests must be an integer >= 0; got '${count}'.`);
   await runCase(name, WARM_UP);
-  await runCase(name, Number(count));
+  await runCase(name, counted);
 }

@@ -2,8 +2,8 @@
  * `npm run bench:instructions`: the machine instructions one request costs,
  * counted by valgrind's callgrind, for each case of
  * bench/instruction-cases.ts. Unlike timings, the counts hardly move with
- * what else the machine runs: two runs here agreed within 2% (hello 5,014
- * and 4,923, the framework stack 24,186 and 24,698), where single rounds of
+ * what else the machine runs: two runs here agreed within 2% (the
+ * framework stack 24,186 and 24,698), where single rounds of
  * `npm run bench` differ by 15%. What still moves them is where V8's
  * collections and optimizations fall, hence the 100,000 requests counted.
  * Each case runs twice under callgrind, with no counted requests and with
@@ -16,7 +16,8 @@
  * with each other, not with `npm run bench`'s figures.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { isMainModule } from './in-process.js';
 import { CASE_NAMES } from './instruction-cases.js';
 
 /** Requests counted per case. */
@@ -68,4 +69,4 @@ async function main(): Promise<void> {
 }
 
 // Run as a script, not when a test imports collectedInstructions().
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (isMainModule(import.meta.url)) await main();

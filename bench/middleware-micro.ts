@@ -27,6 +27,7 @@ import {
   accessLog, basicAuth, bearerAuth, bodyLimit, compress, conditionalGet, contentLength, cors, etag, head,
   methodOverride, proxyFix, requestId, serverTiming, showExceptions, staticFiles, timeout, urlMap,
 } from '../middleware/index.js';
+import { discardingSink, makeRequest, type RequestShape } from './in-process.js';
 import { format, median } from './round-stats.js';
 
 export interface MiddlewareMicroOptions {
@@ -53,33 +54,6 @@ const APPS: Record<string, Application> = {
     return [TEXT_2K];
   },
 };
-
-interface RequestShape {
-  method?: string;
-  target?: string;
-  headers?: Array<[string, string]>;
-  /** A request body, sent with its Content-Length. */
-  body?: Buffer;
-}
-
-function makeRequest(shape: RequestShape): () => GatewayRequest {
-  const rawHeaders = ['Host', 'localhost', 'User-Agent', 'bench/1'];
-  for (const [name, value] of shape.headers ?? []) rawHeaders.push(name, value);
-  if (shape.body !== undefined) rawHeaders.push('Content-Length', String(shape.body.length));
-  const payload = shape.body;
-  return () => ({
-    method: shape.method ?? 'GET',
-    target: shape.target ?? '/',
-    protocol: 'HTTP/1.1',
-    rawHeaders,
-    body: payload === undefined ? null : (async function* () { yield payload; })(),
-    remoteAddress: '127.0.0.1',
-    remotePort: 50000,
-    serverName: 'localhost',
-    serverPort: 80,
-    urlScheme: 'http',
-  });
-}
 
 interface Case {
   name: string;
@@ -117,9 +91,6 @@ function cases(staticRoot: string): Case[] {
   ];
 }
 
-/** A sink that discards everything; `disconnected` stays false. */
-const discard: ResponseSink = { start: noop, write: noop, end: noop, abort: noop, signal: new AbortController().signal, disconnected: false };
-
 interface Runnable {
   app: Application;
   request: () => GatewayRequest;
@@ -132,7 +103,7 @@ async function nsPerRequest(target: Runnable, options: GatewayOptions, durationM
   const deadline = started + BigInt(Math.round(durationMs * 1e6));
   let now = started;
   do {
-    for (let i = 0; i < 200; i += 1) await runGateway(target.app, target.request(), discard, options);
+    for (let i = 0; i < 200; i += 1) await runGateway(target.app, target.request(), discardingSink, options);
     requests += 200;
     now = process.hrtime.bigint();
   } while (now < deadline);
@@ -143,7 +114,7 @@ async function nsPerRequest(target: Runnable, options: GatewayOptions, durationM
 async function probe(target: Runnable, options: GatewayOptions): Promise<number> {
   let head: ResponseHead | undefined;
   let aborted: unknown;
-  const sink: ResponseSink = { ...discard, start: (h) => { head = h; }, abort: (reason) => { aborted = reason ?? 'aborted'; } };
+  const sink: ResponseSink = { ...discardingSink, start: (h) => { head = h; }, abort: (reason) => { aborted = reason ?? 'aborted'; } };
   await runGateway(target.app, target.request(), sink, options);
   if (aborted !== undefined) throw new Error(`middleware micro-benchmark: the probe request was aborted: ${String(aborted)}`);
   return head?.status ?? 0;
