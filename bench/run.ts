@@ -35,6 +35,8 @@
  *   --skip-http       BENCH_SKIP_HTTP=1   only the in-process micro-benchmarks
  *   --only PARTS      BENCH_ONLY          a comma-separated subset of: hello, framework,
  *                                         fastify, adapters, nginx, resolve, middleware, compose
+ *   --help                                this list
+ * A bad option is reported on stderr (what, the value, what to give) with exit code 2.
  */
 import { parseArgs } from 'node:util';
 import { compareServers, type ServerComparison } from './compare-servers.js';
@@ -58,41 +60,77 @@ interface BenchOptions {
 const PARTS = ['hello', 'framework', 'fastify', 'adapters', 'nginx', 'resolve', 'middleware', 'compose'] as const;
 type Part = (typeof PARTS)[number];
 
-function readOptions(): BenchOptions {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string' },
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      'skip-http': { type: 'boolean' },
-      only: { type: 'string' },
-    },
-  });
+const USAGE = `Usage: npm run bench -- [options]
+  --rounds N        rounds per server (default 5; or BENCH_ROUNDS)
+  --duration S      seconds per round (default 5; or BENCH_DURATION)
+  --connections C   concurrent connections (default 50; or BENCH_CONNECTIONS)
+  --skip-http       only the in-process micro-benchmarks (or BENCH_SKIP_HTTP=1)
+  --only PARTS      a comma-separated subset of ${PARTS.join(', ')} (or BENCH_ONLY)
+  --help            this list`;
+
+/** A mistake in the command line or the BENCH_* variables: reported without a stack. */
+class OptionError extends Error {}
+
+const COMMAND_LINE = {
+  rounds: { type: 'string' },
+  duration: { type: 'string' },
+  connections: { type: 'string' },
+  'skip-http': { type: 'boolean' },
+  only: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** parseArgs(), its complaints (an unknown option, a missing value) turned into OptionErrors. */
+function parseCommandLine(args: string[]) {
+  try {
+    return parseArgs({ args, options: COMMAND_LINE }).values;
+  } catch (error) {
+    throw new OptionError(`bench: ${(error as Error).message}`);
+  }
+}
+
+function readOptions(args: string[]): BenchOptions | 'help' {
+  const values = parseCommandLine(args);
+  if (values.help === true) return 'help';
   const env = process.env;
   return {
-    rounds: positiveInteger('rounds', values.rounds ?? env['BENCH_ROUNDS'] ?? '5'),
-    duration: positiveInteger('duration', values.duration ?? env['BENCH_DURATION'] ?? '5'),
-    connections: positiveInteger('connections', values.connections ?? env['BENCH_CONNECTIONS'] ?? '50'),
+    rounds: positiveInteger(setting('rounds', values.rounds, 'BENCH_ROUNDS', '5')),
+    duration: positiveInteger(setting('duration', values.duration, 'BENCH_DURATION', '5')),
+    connections: positiveInteger(setting('connections', values.connections, 'BENCH_CONNECTIONS', '50')),
     skipHttp: values['skip-http'] === true || env['BENCH_SKIP_HTTP'] === '1',
-    only: parts(values.only ?? env['BENCH_ONLY']),
+    only: parts(setting('only', values.only, 'BENCH_ONLY', '')),
   };
 }
 
-function parts(list: string | undefined): ReadonlySet<Part> {
-  if (list === undefined || list === '') return new Set(PARTS);
-  const names = list.split(',').map((name) => name.trim());
+/** An option's text and where it came from (`--rounds` or `BENCH_ROUNDS`), for messages. */
+interface Setting {
+  source: string;
+  text: string;
+}
+
+/** The flag's value, else the environment variable's, else the default. */
+function setting(flag: string, value: string | undefined, variable: string, fallback: string): Setting {
+  if (value !== undefined) return { source: `--${flag}`, text: value };
+  const fromEnvironment = process.env[variable];
+  if (fromEnvironment !== undefined) return { source: variable, text: fromEnvironment };
+  return { source: `--${flag}`, text: fallback };
+}
+
+function parts({ source, text }: Setting): ReadonlySet<Part> {
+  if (text === '') return new Set(PARTS);
+  const names = text.split(',').map((name) => name.trim());
   for (const name of names) {
     if (!(PARTS as readonly string[]).includes(name)) {
-      throw new TypeError(`bench: --only takes a comma-separated list of ${PARTS.join(', ')}; got '${name}'.`);
+      throw new OptionError(`bench: ${source} takes a comma-separated list of ${PARTS.join(', ')}; got '${name}'.`);
     }
   }
   return new Set(names as Part[]);
 }
 
-function positiveInteger(name: string, text: string): number {
+function positiveInteger({ source, text }: Setting): number {
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`bench: --${name} must be a positive integer; got '${text}'.`);
+    throw new OptionError(`bench: ${source} must be a positive integer; got '${text}'.`);
   }
   return value;
 }
@@ -139,8 +177,26 @@ async function benchMiddleware(options: BenchOptions): Promise<void> {
   for (const line of await runMiddlewareMicro({ rounds: Math.max(3, options.rounds) })) console.log(line);
 }
 
-const options = readOptions();
-if (!options.skipHttp) await benchHttp(options);
-if (options.only.has('resolve')) benchResolve(options);
-if (options.only.has('middleware')) await benchMiddleware(options);
-if (options.only.has('compose')) benchCompose(options);
+/** The options, or null once help or a mistake in them was printed (the exit code set). */
+function optionsOrExit(): BenchOptions | null {
+  try {
+    const options = readOptions(process.argv.slice(2));
+    if (options !== 'help') return options;
+    console.log(USAGE);
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    process.exitCode = 2;
+  }
+  return null;
+}
+
+async function runParts(options: BenchOptions): Promise<void> {
+  if (!options.skipHttp) await benchHttp(options);
+  if (options.only.has('resolve')) benchResolve(options);
+  if (options.only.has('middleware')) await benchMiddleware(options);
+  if (options.only.has('compose')) benchCompose(options);
+}
+
+const options = optionsOrExit();
+if (options !== null) await runParts(options);
