@@ -29,15 +29,9 @@
  * also reports the server's own CPU time per request (user + system, read
  * from the child), the steadier figure for comparing the two servers.
  *
- * Options (flag, or environment variable):
- *   --rounds N        BENCH_ROUNDS        rounds per server (default 5)
- *   --duration S      BENCH_DURATION      seconds per round (default 5)
- *   --connections C   BENCH_CONNECTIONS   concurrent connections (default 50)
- *   --skip-http       BENCH_SKIP_HTTP=1   only the in-process micro-benchmarks
- *   --only PARTS      BENCH_ONLY          a comma-separated subset of: hello, framework,
- *                                         fastify, adapters, nginx, resolve, middleware, compose
- *   --help                                this list
- * A bad option is reported on stderr (what, the value, what to give) with exit code 2.
+ * Options: USAGE below (`npm run bench -- --help`); each flag has a BENCH_*
+ * environment variable. A bad option is reported on stderr (which flag or
+ * variable, its value, what it takes) with exit code 2, before anything runs.
  */
 import { parseArgs } from 'node:util';
 import { compareServers, type ServerComparison } from './compare-servers.js';
