@@ -22,7 +22,7 @@
  * autocannon loads them from this process in interleaved rounds (bare,
  * candidate; then candidate, bare; …) so drift in the machine affects both
  * alike, and neither is always measured second.
- * The figure of merit is the median of the per-round ratios, candidate / bare.
+ * The figure of merit is the median of the per-round ratios, candidate / baseline.
  *
  * With two cores, autocannon and the server share the machine, and the
  * requests per second move with whatever else runs. Each round therefore
