@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,7 @@ test('runCli() returns 2 and explains bad usage on stderr', async (t) => {
 
 test('runCli() returns 1 with the stack when the module fails to load', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsgi-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'bad.mjs'), 'throw new Error("syntax is fine, logic is not");');
   const io = memoryIo(dir);
   t.is(await runCli(['dev', './bad.mjs', '--port', '0'], io), 1);
@@ -112,6 +113,7 @@ test('tsgi dev --port 0 serves the demo app until SIGTERM, then exits 0', async 
 
 test('tsgi dev MODULE:EXPORT serves that export and stops on SIGINT', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tsgi-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(
     join(dir, 'site.mjs'),
     `export function greet(environ, startResponse) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -6,6 +6,7 @@ import { loadApplication } from '../../lib/cli/load-app.js';
 import { UsageError } from '../../lib/cli/parse-args.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsgi-load-app-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 const files: Record<string, string> = {
   'default.mjs': 'export default function site() {}',
   'named.mjs': 'export function app() {}',

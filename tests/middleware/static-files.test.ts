@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -9,6 +9,7 @@ import { FileWrapper } from '../../lib/protocol/file-wrapper.js';
 import type { FileLike } from '../../lib/protocol/types.js';
 
 const base = mkdtempSync(join(tmpdir(), 'tsgi-static-'));
+test.after.always(() => rmSync(base, { recursive: true, force: true }));
 const root = join(base, 'public');
 mkdirSync(join(root, 'docs'), { recursive: true });
 mkdirSync(join(root, 'empty-dir'));

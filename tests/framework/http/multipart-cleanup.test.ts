@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -9,6 +9,7 @@ import { multipartBody } from './helpers.js';
 
 // This file runs in its own process: point os.tmpdir() at an empty directory to see every temp file.
 const uploads = mkdtempSync(join(tmpdir(), 'tsgi-cleanup-test-'));
+test.after.always(() => rmSync(uploads, { recursive: true, force: true }));
 process.env['TMPDIR'] = uploads;
 
 function post(body: Uint8Array, contentType: string, options = {}): HttpRequest {

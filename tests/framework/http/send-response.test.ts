@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
@@ -18,6 +18,7 @@ import { Client, createEnviron } from '../../../lib/testing/index.js';
 import { viewApp } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsgi-http-test-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
 test('sendResponse() sends status, headers, cookies and content with Content-Length', async (t) => {
   const app = viewApp(() => {
