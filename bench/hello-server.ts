@@ -1,15 +1,18 @@
 /**
  * One benchmark server, run in a child process by run.ts:
- * `node dist/bench/hello-server.js bare|tsgi|framework|fastify`. `bare` and `tsgi`
- * answer every request with the same 11-byte `hello world` as text/plain
- * with a Content-Length; tsgi's Server header is turned off so both send
- * the same headers. `framework` serves bench/framework-app.ts (five
+ * `node dist/bench/hello-server.js bare|tsgi|framework|fastify|bare-json`. `bare`
+ * and `tsgi` answer every request with the same 11-byte `hello world` as
+ * text/plain with a Content-Length; tsgi's Server header is turned off so
+ * both send the same headers. `framework` serves bench/framework-app.ts (five
  * pipeline middleware, a 100-route URLconf, a JSON response); `fastify` the
- * same stack in fastify (bench/fastify-app.ts), loaded only when asked for.
+ * same stack in fastify (bench/fastify-app.ts), loaded only when asked for;
+ * `bare-json` is bare node:http sending the framework's answer as it is
+ * (its seven headers and JSON body) to every request: what that response
+ * costs by itself.
  * The child reports its port over IPC, answers 'cpu' with its CPU time so
  * far (`process.cpuUsage()`), and exits when the parent disconnects.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Application } from '../lib/protocol/types.js';
 import { makeServer } from '../lib/server/index.js';
@@ -23,14 +26,34 @@ const helloApp: Application = (_environ, startResponse) => {
   return [BODY];
 };
 
-async function startBare(): Promise<number> {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': BODY.length });
-    res.end(BODY);
-  });
+/** A bare node:http server on 127.0.0.1 with `listener`; resolves with its port. */
+async function startNode(listener: RequestListener): Promise<number> {
+  const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
+
+const bareHello: RequestListener = (_req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': BODY.length });
+  res.end(BODY);
+};
+
+/** The framework request's answer, header for header (bench/framework-app.ts), built once. */
+const FRAMEWORK_BODY = Buffer.from(JSON.stringify({ id: 42, name: 'item 42' }));
+const FRAMEWORK_HEADERS: Array<[string, string]> = [
+  ['Content-Type', 'application/json'],
+  ['X-Powered-By', 'tsgi'],
+  ['X-Frame-Options', 'DENY'],
+  ['Content-Length', String(FRAMEWORK_BODY.length)],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'same-origin'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+];
+
+const bareFrameworkAnswer: RequestListener = (_req, res) => {
+  res.writeHead(200, FRAMEWORK_HEADERS);
+  res.end(FRAMEWORK_BODY);
+};
 
 async function startTsgi(app: Application): Promise<number> {
   const server = await makeServer('127.0.0.1', 0, app, { log: false, serverSoftware: '' });
@@ -40,15 +63,17 @@ async function startTsgi(app: Application): Promise<number> {
 async function start(kind: string | undefined): Promise<number> {
   switch (kind) {
     case 'bare':
-      return startBare();
+      return startNode(bareHello);
     case 'tsgi':
       return startTsgi(helloApp);
     case 'framework':
       return startTsgi(frameworkApp);
     case 'fastify':
       return (await import('./fastify-app.js')).startFastify();
+    case 'bare-json':
+      return startNode(bareFrameworkAnswer);
     default:
-      console.error(`hello-server: the argument must be 'bare', 'tsgi', 'framework' or 'fastify'; got ${String(kind)}.`);
+      console.error(`hello-server: the argument must be 'bare', 'tsgi', 'framework', 'fastify' or 'bare-json'; got ${String(kind)}.`);
       process.exit(2);
   }
 }

@@ -6,7 +6,8 @@
  * 2. a full framework request (five pipeline middleware, a 100-route
  *    URLconf hit on its last route with an int captured, a JSON response)
  *    through the development server, against the same bare node:http hello
- *    world (target: framework/bare >= 0.75); then the same stack in fastify
+ *    world (target: framework/bare >= 0.75), and against bare node:http
+ *    sending the same response (no target); then the same stack in fastify
  *    against bare node:http, the reference point issue 3 names, and the
  *    framework against that fastify stack head to head (no targets);
  *    then the Node adapters against serving natively (bench/adapters-node.ts),
@@ -130,13 +131,15 @@ function positiveInteger({ source, text }: Setting): number {
   return value;
 }
 
-/** The server script the comparisons run: bare node:http, tsgi's hello world, the framework app or its fastify twin. */
+/** The server script the comparisons run: bare node:http (hello world or the framework's answer), tsgi's hello world, the framework app or its fastify twin. */
 const HELLO_SERVER = new URL('./hello-server.js', import.meta.url);
 
 /** The comparisons of hello-server.ts's servers, by part, in the order they run. */
 const SERVER_COMPARISONS: ReadonlyArray<[Part, Omit<ServerComparison, 'script'>]> = [
   ['hello', { title: 'HTTP hello world', baseline: 'bare', candidate: 'tsgi', target: 0.95 }],
   ['framework', { title: 'Framework request (5 pipeline middleware, 100 routes, JSON)', baseline: 'bare', candidate: 'framework', path: FRAMEWORK_PATH, target: 0.75 }],
+  // Bare node:http sending the framework's very response: what the framework itself costs, apart from its answer's bytes.
+  ['framework', { title: 'The framework request against bare node:http sending the same response (seven headers, JSON)', baseline: 'bare-json', candidate: 'framework', path: FRAMEWORK_PATH }],
   ['fastify', { title: "Reference: the framework request's stack in fastify (bench/fastify-app.ts)", baseline: 'bare', candidate: 'fastify', path: FRAMEWORK_PATH }],
   // The same two stacks in the same rounds: the direct answer to "how does it compare with fastify".
   ['fastify', { title: 'Head to head: the framework request against its fastify twin', baseline: 'fastify', candidate: 'framework', path: FRAMEWORK_PATH }],

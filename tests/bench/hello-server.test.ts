@@ -22,3 +22,12 @@ test('the fastify reference answers the framework benchmark\'s request with the 
   t.is(fastify.headers.get('x-frame-options'), framework.headers.get('x-frame-options'));
   t.is(fastify.headers.get('referrer-policy'), framework.headers.get('referrer-policy'));
 });
+
+test('bare-json answers with exactly the framework benchmark\'s response: status, header names and values, body', async (t) => {
+  const framework = await fetchThenStop(await startChildServer(SCRIPT, 'framework', '/items/42/'));
+  const bare = await fetchThenStop(await startChildServer(SCRIPT, 'bare-json', '/items/42/'));
+  t.is(bare.status, framework.status);
+  t.is(await bare.text(), await framework.text());
+  const headers = (response: Response) => [...response.headers].filter(([name]) => name !== 'keep-alive' && name !== 'date');
+  t.deepEqual(headers(bare), headers(framework));
+});
