@@ -88,12 +88,11 @@ function parseCommandLine(args: string[]) {
 function readOptions(args: string[]): BenchOptions | 'help' {
   const values = parseCommandLine(args);
   if (values.help === true) return 'help';
-  const env = process.env;
   return {
     rounds: positiveInteger(setting('rounds', values.rounds, 'BENCH_ROUNDS', '5')),
     duration: positiveInteger(setting('duration', values.duration, 'BENCH_DURATION', '5')),
     connections: positiveInteger(setting('connections', values.connections, 'BENCH_CONNECTIONS', '50')),
-    skipHttp: values['skip-http'] === true || env['BENCH_SKIP_HTTP'] === '1',
+    skipHttp: values['skip-http'] === true || process.env['BENCH_SKIP_HTTP'] === '1',
     only: parts(setting('only', values.only, 'BENCH_ONLY', '')),
   };
 }
